@@ -1,0 +1,4 @@
+// The pure core: no Node built-ins, no I/O, no timers. Runs in a browser, an engine
+// and a test alike. Each module below is one concern; this file only re-exports.
+export * from "./dtypes.js";
+export * from "./errors.js";

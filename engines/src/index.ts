@@ -1,0 +1,2 @@
+// @distarray/engines: the pure core plus the engine process pieces.
+export * from "./core/index.js";

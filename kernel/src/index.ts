@@ -1,0 +1,2 @@
+// The public client API: `import * as da from "distarray"`.
+export * from "@distarray/engines/core";
