@@ -2,3 +2,4 @@
 // and a test alike. Each module below is one concern; this file only re-exports.
 export * from "./dtypes.js";
 export * from "./errors.js";
+export * from "./random.js";
