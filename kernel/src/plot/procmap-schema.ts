@@ -1,0 +1,192 @@
+/**
+ * The process-map payload, version 1: what the kernel sends under the MIME type
+ * `application/vnd.distarray.procmap.v1+json` and what the JupyterLab renderer, the SVG
+ * generator and the text fallbacks draw.
+ *
+ * This module has no imports and no runtime dependencies: the browser bundle uses it as is.
+ *
+ * Layout of a map: every array is drawn as one or more 2-d panels. Axis 0 runs down the
+ * rows, axis 1 across the columns; a 1-d array is one 1xN strip; a 3-d (or higher) array is a
+ * row of panels, one per index of the trailing axes (a row of slices along the last axis).
+ * Cells are stored row-major in parallel arrays, so a panel with `rows.length` rows and
+ * `cols.length` columns has `rows.length * cols.length` entries in `rank`, `label`, `index`
+ * and `localIndex`. Large arrays are down-sampled: `rows`/`cols` then skip indices and the
+ * map's `note` says so.
+ */
+
+/** The MIME type of a process map; the version is part of the name. */
+export const PROCMAP_MIME = "application/vnd.distarray.procmap.v1+json";
+
+/** The payload version this module describes. */
+export const PROCMAP_VERSION = 1;
+
+/** One 2-d panel of cells. */
+export interface ProcmapPanel {
+  /** Shown above the panel; for a slice of a 3-d array, e.g. `[:, :, 2]`. Empty for a lone panel. */
+  title: string;
+  /** The index along the row axis of each drawn row (global for the map, local for subfigures). */
+  rows: number[];
+  /** The index along the column axis of each drawn column. */
+  cols: number[];
+  /** Per cell (row-major): the owning rank (position in `targets`). */
+  rank: number[];
+  /** Per cell: the value as text (the cell label and the hover's value). */
+  label: string[];
+  /** Per cell: the global index of the element. */
+  index: number[][];
+  /** Per cell: the index of the element in its owner's local array. */
+  localIndex: number[][];
+}
+
+/** A set of panels with the note that explains any down-sampling. */
+export interface ProcmapView {
+  panels: ProcmapPanel[];
+  /** Non-empty when the view does not show every element (e.g. "every 4th row shown"). */
+  note: string;
+}
+
+/** One engine's share of the array. */
+export interface ProcmapEngine {
+  /** Position in `targets` (the rank in the array's process grid). */
+  rank: number;
+  /** The engine (target) id. */
+  target: number;
+  /** Coordinates in the process grid. */
+  coords: number[];
+  localShape: number[];
+  localSize: number;
+}
+
+/** One local-array subfigure: the local array as its engine stores it. */
+export interface ProcmapLocal extends ProcmapView {
+  rank: number;
+  target: number;
+  /** `Process (i, j)`, from the rank's process-grid coordinates (as DistArray titles them). */
+  title: string;
+  localShape: number[];
+}
+
+/** The whole payload. */
+export interface ProcmapPayload {
+  version: typeof PROCMAP_VERSION;
+  shape: number[];
+  dtype: string;
+  /** dist_type per axis. */
+  dist: string[];
+  gridShape: number[];
+  /** Engine ids by rank. */
+  targets: number[];
+  title: string;
+  xlabel: string;
+  ylabel: string;
+  /** Row 0 at the bottom when true (DistArray's `yflip`); otherwise at the top. */
+  yflip: boolean;
+  cellLabel: boolean;
+  legend: boolean;
+  /** CSS colour by engine id: `colors[target]`. Stable for every plot of one context. */
+  colors: string[];
+  /** Label text colour on each engine colour: black on light colours, white on dark. */
+  textColors: string[];
+  engines: ProcmapEngine[];
+  global: ProcmapView;
+  /** One per non-empty engine, in rank order. */
+  locals: ProcmapLocal[];
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function isNumberArray(x: unknown): x is number[] {
+  return Array.isArray(x) && x.every((v) => typeof v === "number");
+}
+
+function isStringArray(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((v) => typeof v === "string");
+}
+
+function panelProblem(p: unknown, where: string): string | null {
+  if (!isObject(p)) return `${where} is not an object`;
+  if (typeof p.title !== "string") return `${where}.title is not a string`;
+  if (!isNumberArray(p.rows) || !isNumberArray(p.cols)) return `${where} rows/cols are not numbers`;
+  const n = p.rows.length * p.cols.length;
+  if (!isNumberArray(p.rank) || p.rank.length !== n) return `${where}.rank needs ${n} numbers`;
+  if (!isStringArray(p.label) || p.label.length !== n) return `${where}.label needs ${n} strings`;
+  for (const key of ["index", "localIndex"] as const) {
+    const v = p[key];
+    if (!Array.isArray(v) || v.length !== n || !v.every(isNumberArray)) {
+      return `${where}.${key} needs ${n} index arrays`;
+    }
+  }
+  return null;
+}
+
+function viewProblem(v: unknown, where: string): string | null {
+  if (!isObject(v)) return `${where} is not an object`;
+  if (typeof v.note !== "string") return `${where}.note is not a string`;
+  if (!Array.isArray(v.panels)) return `${where}.panels is not an array`;
+  for (let i = 0; i < v.panels.length; i++) {
+    const problem = panelProblem(v.panels[i], `${where}.panels[${i}]`);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * Checks an untrusted value against the v1 schema. Returns `null` when it is a valid
+ * payload, otherwise a sentence naming the first problem found.
+ */
+export function procmapPayloadProblem(x: unknown): string | null {
+  if (!isObject(x)) return "payload is not an object";
+  if (x.version !== PROCMAP_VERSION) {
+    return `payload version must be ${PROCMAP_VERSION}; got ${String(x.version)}`;
+  }
+  for (const key of ["shape", "gridShape", "targets"] as const) {
+    if (!isNumberArray(x[key])) return `payload.${key} is not an array of numbers`;
+  }
+  for (const key of ["dist", "colors", "textColors"] as const) {
+    if (!isStringArray(x[key])) return `payload.${key} is not an array of strings`;
+  }
+  for (const key of ["dtype", "title", "xlabel", "ylabel"] as const) {
+    if (typeof x[key] !== "string") return `payload.${key} is not a string`;
+  }
+  for (const key of ["yflip", "cellLabel", "legend"] as const) {
+    if (typeof x[key] !== "boolean") return `payload.${key} is not a boolean`;
+  }
+  if (!Array.isArray(x.engines)) return "payload.engines is not an array";
+  for (const e of x.engines) {
+    if (
+      !isObject(e) ||
+      typeof e.rank !== "number" ||
+      typeof e.target !== "number" ||
+      typeof e.localSize !== "number" ||
+      !isNumberArray(e.coords) ||
+      !isNumberArray(e.localShape)
+    ) {
+      return "payload.engines has a malformed entry";
+    }
+  }
+  const globalProblem = viewProblem(x.global, "payload.global");
+  if (globalProblem) return globalProblem;
+  if (!Array.isArray(x.locals)) return "payload.locals is not an array";
+  for (let i = 0; i < x.locals.length; i++) {
+    const l = x.locals[i];
+    const where = `payload.locals[${i}]`;
+    if (!isObject(l) || typeof l.title !== "string" || typeof l.target !== "number") {
+      return `${where} is malformed`;
+    }
+    const problem = viewProblem(l, where);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/** Type guard form of {@link procmapPayloadProblem}. */
+export function isProcmapPayload(x: unknown): x is ProcmapPayload {
+  return procmapPayloadProblem(x) === null;
+}
+
+/** Formats an index tuple the way NumPy prints it: `(2, 3)`, `(4,)`, `()`. */
+export function formatIndex(index: readonly number[]): string {
+  return index.length === 1 ? `(${index[0]},)` : `(${index.join(", ")})`;
+}
