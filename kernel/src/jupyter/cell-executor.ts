@@ -1,0 +1,179 @@
+/**
+ * Runs notebook cells: splits out magic lines, compiles and runs the TypeScript segments with
+ * tslab's executor (declarations persist from cell to cell; top-level await works), and turns
+ * what tslab reports through its console (the last value, diagnostics, exceptions) into a
+ * structured outcome.
+ */
+import { ContextError } from "@distarray/engines/core";
+import {
+  type CellDiagnostic,
+  compileErrorContent,
+  type ErrorContent,
+  exceptionErrorContent,
+} from "./error-content.js";
+import { blankMagics, type MagicIO, type MagicRegistry, splitCell } from "./magics.js";
+import { createConverterSet, loadTslab, type TslabExecutor } from "./tslab.js";
+
+/** The outcome of one cell. `value` is set when the last segment was code with a value. */
+export type CellOutcome =
+  | { status: "ok"; hasValue: boolean; value?: unknown }
+  | { status: "error"; error: ErrorContent };
+
+/** How tslab's executor formats one diagnostic (`console.error` arguments). */
+const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
+
+/** Code run once before the first cell: the preloaded names and their types. */
+export const PRELOAD_SOURCE = [
+  'import * as da from "distarray";',
+  'import * as jupyter from "@distarray/kernel/jupyter/api";',
+  'import { display } from "@distarray/kernel/jupyter/api";',
+].join("\n");
+
+/** Declares `ctx` (bound by `%dacluster start`) with the Context type. */
+export const PRELOAD_CTX_SOURCE = "let ctx: da.Context = undefined as unknown as da.Context;";
+
+/**
+ * The value `ctx` has until a cluster is started: any use throws a ContextError that says how
+ * to start one.
+ */
+export function unboundContext(): unknown {
+  const fail = (): never => {
+    throw new ContextError(
+      "ctx is not bound: no cluster is running; start one with %dacluster start",
+    );
+  };
+  return new Proxy(
+    {},
+    {
+      get: (_t, p) => (p === Symbol.toPrimitive || p === "then" ? undefined : fail()),
+      set: fail,
+      has: fail,
+    },
+  );
+}
+
+export interface CellExecutorOptions {
+  /** Directory that imports in cells resolve from (the kernel's working directory). */
+  rootDir: string;
+  magics: MagicRegistry;
+}
+
+export class CellExecutor {
+  readonly #executor: TslabExecutor;
+  readonly #magics: MagicRegistry;
+  #value: { value: unknown } | undefined;
+  #diagnostics: CellDiagnostic[] = [];
+  #exception: { error: unknown } | undefined;
+
+  constructor(options: CellExecutorOptions) {
+    const { createExecutor } = loadTslab();
+    const convs = createConverterSet();
+    this.#magics = options.magics;
+    this.#executor = createExecutor(options.rootDir, convs, {
+      log: (...args) => {
+        this.#value = { value: args[0] };
+      },
+      error: (...args) => this.#onError(args),
+    });
+  }
+
+  /** Variables defined by cells, by name (assign to bind one for later cells). */
+  get locals(): Record<string, unknown> {
+    return this.#executor.locals;
+  }
+
+  /**
+   * Runs the preload (da, jupyter, display, ctx).
+   * @throws ContextError when the preload does not compile or run.
+   */
+  async preload(): Promise<void> {
+    const outcome = await this.#runCode(PRELOAD_SOURCE);
+    if (outcome.status === "error") {
+      throw new ContextError(`kernel preload failed: ${outcome.error.evalue}`);
+    }
+    const ctx = await this.#runCode(PRELOAD_CTX_SOURCE);
+    if (ctx.status === "error") {
+      throw new ContextError(`kernel preload of ctx failed: ${ctx.error.evalue}`);
+    }
+    this.#executor.locals.ctx = unboundContext();
+  }
+
+  /** Runs a cell: code segments and magic lines in order; stops at the first error. */
+  async run(cell: string, io: MagicIO): Promise<CellOutcome> {
+    let segments: ReturnType<typeof splitCell>;
+    try {
+      segments = splitCell(cell);
+    } catch (e) {
+      return { status: "error", error: exceptionErrorContent(e) };
+    }
+    let last: CellOutcome = { status: "ok", hasValue: false };
+    for (const seg of segments) {
+      if (seg.kind === "magic") {
+        try {
+          await this.#magics.run(seg.name, seg.args, io);
+        } catch (e) {
+          return { status: "error", error: exceptionErrorContent(e) };
+        }
+        last = { status: "ok", hasValue: false };
+      } else {
+        last = await this.#runCode(seg.code);
+        if (last.status === "error") return last;
+      }
+    }
+    return last;
+  }
+
+  /** Interrupts a running asynchronous cell (a synchronous one stops on SIGINT). */
+  interrupt(): void {
+    this.#executor.interrupt();
+  }
+
+  complete(code: string, cursor: number): { start: number; end: number; candidates: string[] } {
+    return this.#executor.complete(blankMagics(code), cursor);
+  }
+
+  /** Quick info (type and docs) at the cursor, as text, or undefined. */
+  inspect(code: string, cursor: number): string | undefined {
+    const info = this.#executor.inspect(blankMagics(code), cursor);
+    return info ? loadTslab().printQuickInfo(info) : undefined;
+  }
+
+  isComplete(code: string): { completed: boolean; indent?: string } {
+    return loadTslab().isCompleteCode(blankMagics(code));
+  }
+
+  close(): void {
+    this.#executor.close();
+  }
+
+  async #runCode(code: string): Promise<CellOutcome> {
+    this.#value = undefined;
+    this.#diagnostics = [];
+    this.#exception = undefined;
+    const ok = await this.#executor.execute(code);
+    // Filled in by tslab's console callbacks during execute().
+    const exception = this.#exception as { error: unknown } | undefined;
+    const value = this.#value as { value: unknown } | undefined;
+    if (this.#diagnostics.length > 0) {
+      return { status: "error", error: compileErrorContent(this.#diagnostics) };
+    }
+    if (!ok || exception) {
+      return { status: "error", error: exceptionErrorContent(exception?.error) };
+    }
+    return value
+      ? { status: "ok", hasValue: true, value: value.value }
+      : { status: "ok", hasValue: false };
+  }
+
+  #onError(args: unknown[]): void {
+    if (args[0] === DIAGNOSTIC_FORMAT && args.length === 5) {
+      this.#diagnostics.push({
+        line: Number(args[2]),
+        column: Number(args[3]),
+        message: String(args[4]),
+      });
+      return;
+    }
+    this.#exception = { error: args[0] };
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Loads the parts of tslab 1.0.22 this kernel reuses: its TypeScript-to-JS cell converter and
+ * its executor (top-level await, declarations carried from cell to cell, `breakOnSigint`).
+ * These are tslab internals (`tslab/dist/*.js`), which is why tslab is pinned to exactly 1.0.22.
+ *
+ * tslab compiles cells with Node10 module resolution, which ignores package.json `exports`; the
+ * public API is reached as `import * as da from "distarray"` (a self-reference through
+ * `exports`), so the compiler options are switched to `Bundler` resolution here, before tslab
+ * creates its compiler host.
+ */
+import { createRequire } from "node:module";
+
+/** A TypeScript diagnostic as tslab reports it (zero-based line and character). */
+export interface TslabDiagnostic {
+  start: { offset: number; line: number; character: number };
+  end: { offset: number; line: number; character: number };
+  messageText: string;
+  category: number;
+  code: number;
+  fileName?: string;
+}
+
+export interface TslabCompletion {
+  start: number;
+  end: number;
+  candidates: string[];
+}
+
+export interface TslabQuickInfo {
+  displayParts?: { text: string }[];
+  documentation?: { text: string }[];
+  tags?: { name: string; text?: { text: string }[] }[];
+}
+
+export interface TslabConverter {
+  close(): void;
+}
+
+export interface TslabConverterSet {
+  readonly node: TslabConverter;
+  readonly browser: TslabConverter;
+  close(): void;
+}
+
+/** What tslab's executor calls with the last value (`log`) and with diagnostics or errors. */
+export interface TslabConsole {
+  log(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+export interface TslabExecutor {
+  execute(src: string): Promise<boolean>;
+  inspect(src: string, position: number): TslabQuickInfo | undefined;
+  complete(src: string, position: number): TslabCompletion;
+  readonly locals: Record<string, unknown>;
+  reset(): void;
+  interrupt(): void;
+  close(): void;
+}
+
+interface TslabModules {
+  createConverter(options: { isJS: boolean; isBrowser: boolean }): TslabConverter;
+  createExecutor(rootDir: string, convs: TslabConverterSet, console: TslabConsole): TslabExecutor;
+  isCompleteCode(code: string): { completed: boolean; indent?: string };
+  printQuickInfo(info: TslabQuickInfo): string;
+}
+
+const BUNDLER_RESOLUTION = 100;
+let loaded: TslabModules | undefined;
+
+/** Loads (once) tslab's converter and executor with the resolution fix applied. */
+export function loadTslab(): TslabModules {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const tslabDir = require.resolve("tslab/package.json").replace(/package\.json$/, "");
+  const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
+  const ts = require(tsPath) as Record<string, unknown>;
+  const createHost = ts.createWatchCompilerHost as (...args: unknown[]) => unknown;
+  const patched: Record<string, unknown> = {
+    ...ts,
+    createWatchCompilerHost(files: unknown, options: Record<string, unknown>, ...rest: unknown[]) {
+      return createHost(files, { ...options, moduleResolution: BUNDLER_RESOLUTION }, ...rest);
+    },
+  };
+  const cached = require.cache[tsPath];
+  if (!cached) throw new Error(`tslab's TypeScript was not loaded from ${tsPath}`);
+  cached.exports = patched;
+  const converter = require(`${tslabDir}dist/converter.js`) as Pick<
+    TslabModules,
+    "createConverter" | "isCompleteCode"
+  >;
+  const executor = require(`${tslabDir}dist/executor.js`) as Pick<TslabModules, "createExecutor">;
+  const inspect = require(`${tslabDir}dist/inspect.js`) as Pick<TslabModules, "printQuickInfo">;
+  loaded = {
+    createConverter: converter.createConverter,
+    isCompleteCode: converter.isCompleteCode,
+    createExecutor: executor.createExecutor,
+    printQuickInfo: inspect.printQuickInfo,
+  };
+  return loaded;
+}
+
+/** The converter pair tslab's executor expects, created lazily like tslab's own. */
+export function createConverterSet(): TslabConverterSet {
+  const { createConverter } = loadTslab();
+  let node: TslabConverter | undefined;
+  let browser: TslabConverter | undefined;
+  return {
+    get node() {
+      node ??= createConverter({ isJS: false, isBrowser: false });
+      return node;
+    },
+    get browser() {
+      browser ??= createConverter({ isJS: false, isBrowser: true });
+      return browser;
+    },
+    close() {
+      node?.close();
+      browser?.close();
+    },
+  };
+}
