@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   DA_ERR_TIMEOUT: "an operation did not complete within its time limit",
   DA_ERR_INTERRUPTED: "an operation was cancelled by an interrupt",
   DA_ERR_CLUSTER: "a cluster could not be started, found or stopped",
+  DA_ERR_KEY: "an engine holds no object under the key an operation names",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

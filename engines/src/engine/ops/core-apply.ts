@@ -1,0 +1,176 @@
+// Core ops that run client-supplied function source: apply, register, call.
+// Only authenticated clients can send ops at all, so this runs only code from key holders.
+
+import { DistArrayError } from "../../core/errors.js";
+import * as core from "../../core/index.js";
+import { packValue, unpackValue } from "../../core/protocol-codec.js";
+import type { EngineContext, OpInput, OpOutput } from "../op-types.js";
+import { registerOp } from "../op-types.js";
+
+/** Marker of an argument naming a registry entry (kernel/src/context.ts KEY_ARGUMENT). */
+const KEY_ARGUMENT = "$key";
+/** Marker of a LocalArray result left in the registry (kernel/src/context.ts). */
+const LOCAL_ARRAY_RESULT = "$localArray";
+
+type EngineFunction = (...args: unknown[]) => unknown;
+
+/** Names in scope inside shipped functions. */
+const SCOPE = ["da", "comm", "rank", "proxyize"] as const;
+
+interface Scope {
+  da: typeof core;
+  comm: unknown;
+  rank: number;
+  proxyize: (value: unknown) => string;
+}
+
+/**
+ * Compiles function source text into a factory taking the scope values. Accepts function
+ * expressions, arrow functions, and method shorthand (`name(a) {...}`).
+ */
+function compile(source: string): (scope: Scope) => EngineFunction {
+  if (typeof source !== "string") throw new TypeError("apply needs the function's source text");
+  const attempt = (text: string) =>
+    new Function(...SCOPE, `"use strict"; return (${text}\n);`) as (...s: unknown[]) => unknown;
+  let factory: (...s: unknown[]) => unknown;
+  try {
+    factory = attempt(source);
+  } catch {
+    try {
+      factory = attempt(`function ${source.replace(/^async\s+/, "")}`);
+      if (/^async\s/.test(source))
+        factory = attempt(`async function ${source.replace(/^async\s+/, "")}`);
+    } catch (e) {
+      throw new DistArrayError(`function source does not compile: ${(e as Error).message}`, {
+        code: "DA_ERR_VALUE",
+        cause: e,
+      });
+    }
+  }
+  return (scope) => {
+    const fn = factory(scope.da, scope.comm, scope.rank, scope.proxyize);
+    if (typeof fn !== "function") {
+      throw new DistArrayError("the source text does not evaluate to a function", {
+        code: "DA_ERR_VALUE",
+      });
+    }
+    return fn as EngineFunction;
+  };
+}
+
+function scopeFor(ectx: EngineContext, resultKey: string): Scope {
+  let n = 0;
+  let comm: unknown;
+  return {
+    da: core,
+    get comm() {
+      comm ??= ectx.comm();
+      return comm;
+    },
+    rank: ectx.rank,
+    proxyize(value: unknown): string {
+      const key = `${resultKey}p${n++}`;
+      ectx.registry.set(key, value);
+      return key;
+    },
+  } as Scope;
+}
+
+function resolveArgs(ectx: EngineContext, op: OpInput): unknown[] {
+  const raw = unpackValue(op.args.args ?? [], op.buffers);
+  if (!Array.isArray(raw)) throw new TypeError("args.args must be an array");
+  return raw.map((a) => {
+    if (typeof a === "object" && a !== null && !ArrayBuffer.isView(a)) {
+      const k = (a as Record<string, unknown>)[KEY_ARGUMENT];
+      if (typeof k === "string" && Object.keys(a).length === 1) return ectx.registry.get(k);
+    }
+    return a;
+  });
+}
+
+interface LocalArrayLike {
+  data: ArrayBufferView;
+  dtype: unknown;
+  globalShape?: unknown;
+  localShape?: unknown;
+  __distarray__(): { dim_data: unknown };
+}
+
+function isLocalArrayLike(x: unknown): x is LocalArrayLike {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as { __distarray__?: unknown }).__distarray__ === "function" &&
+    ArrayBuffer.isView((x as { data?: unknown }).data)
+  );
+}
+
+async function runAndPack(
+  ectx: EngineContext,
+  fn: EngineFunction,
+  args: unknown[],
+  resultKey: string,
+): Promise<OpOutput> {
+  const value = await fn(...args);
+  if (isLocalArrayLike(value)) {
+    ectx.registry.set(resultKey, value);
+    const info = {
+      key: resultKey,
+      dtype: value.dtype,
+      globalShape: value.globalShape,
+      localShape: value.localShape,
+      dimData: value.__distarray__().dim_data,
+    };
+    const packed = packValue({ [LOCAL_ARRAY_RESULT]: info });
+    return { result: packed.skeleton, buffers: packed.buffers };
+  }
+  const packed = packValue(value === undefined ? null : value);
+  return { result: packed.skeleton, buffers: packed.buffers };
+}
+
+function resultKeyOf(op: OpInput): string {
+  const k = op.args.resultKey;
+  if (typeof k !== "string") throw new TypeError("args.resultKey must be a string");
+  return k;
+}
+
+registerOp({
+  name: "apply",
+  kind: "request",
+  async handle(ectx, op) {
+    const resultKey = resultKeyOf(op);
+    const fn = compile(op.args.source as string)(scopeFor(ectx, resultKey));
+    return runAndPack(ectx, fn, resolveArgs(ectx, op), resultKey);
+  },
+});
+
+registerOp({
+  name: "register",
+  kind: "pipelined",
+  handle(ectx, op) {
+    const name = op.args.name;
+    if (typeof name !== "string") throw new TypeError("register needs args.name: string");
+    const factory = compile(op.args.source as string);
+    // The scope of a registered function is bound per call (its comm is the call's).
+    ectx.functions.set(name, factory as unknown as EngineFunction);
+    return undefined;
+  },
+});
+
+registerOp({
+  name: "call",
+  kind: "request",
+  async handle(ectx, op) {
+    const name = op.args.name;
+    if (typeof name !== "string") throw new TypeError("call needs args.name: string");
+    const factory = ectx.functions.get(name) as ((s: Scope) => EngineFunction) | undefined;
+    if (!factory) {
+      throw new DistArrayError(`no function registered as '${name}' on engine ${ectx.rank}`, {
+        code: "DA_ERR_VALUE",
+        rank: ectx.rank,
+      });
+    }
+    const resultKey = resultKeyOf(op);
+    return runAndPack(ectx, factory(scopeFor(ectx, resultKey)), resolveArgs(ectx, op), resultKey);
+  },
+});

@@ -1,0 +1,658 @@
+/**
+ * The client Context: a session with the engines of a cluster.
+ *
+ * How to add an op on the client side (the engine side is in engines/src/engine/op-types.ts):
+ * - pipelined (produces arrays, no reply awaited): `ctx.sendOp("fill", {keys: [a.key],
+ *   targets, args: {key, value}})`. It returns nothing; if it fails on an engine the error is
+ *   recorded against `keys` and the context and rejects the next Promise that touches one of
+ *   those keys, or any later await on the context (API.md, Asynchrony).
+ * - request (returns data, exactly one round trip): `const replies = await ctx.requestOp(
+ *   "gather", {keys: [a.key], targets, perTarget: (t) => ({args: {...}}), destination:
+ *   (t, i, n) => result.subarray(...)})`; `replies[i]` belongs to `targets[i]` and holds
+ *   `{rank, result, buffers}`. `destination` lets large reply buffers be written, piece by
+ *   piece, straight into their final place.
+ * - Per-target headers and buffers: `perTarget(target, i)` returns `{args, buffers}` merged
+ *   over the shared `args`/`buffers`.
+ * - New array keys come from `ctx.newKey()`; `ctx.track(distArray, key, targets)` makes the
+ *   engines free the key when the DistArray is garbage collected.
+ */
+import { randomBytes } from "node:crypto";
+import { ContextError, DistArrayError, EngineDiedError } from "@distarray/engines/core";
+import {
+  errorFromWire,
+  isErrorMessage,
+  isReplyMessage,
+  type OpMessage,
+  type OpName,
+} from "@distarray/engines/core/protocol";
+import { packValue, unpackValue } from "@distarray/engines/core/protocol-codec";
+import { startCluster, stopCluster } from "./cluster/cluster.js";
+import { readClusterFile } from "./cluster/cluster-file.js";
+import type { Transport, TransportOptions } from "./transport/transport.js";
+import { connectWebSocket } from "./transport/websocket.js";
+
+/** Options shared by sendOp and requestOp. */
+export interface OpSendOptions {
+  /** Engine ranks to send to (default: all of the context's targets). Sorted on send. */
+  targets?: readonly number[];
+  /** Array keys the op touches; errors are recorded against them. */
+  keys?: readonly string[];
+  /** Op arguments sent to every target. */
+  args?: Record<string, unknown>;
+  /** Raw buffers sent to every target (not copied). */
+  buffers?: readonly Uint8Array[];
+  /** Per-target arguments and buffers, merged over `args` and appended after `buffers`. */
+  perTarget?: (
+    target: number,
+    index: number,
+  ) => { args?: Record<string, unknown>; buffers?: readonly Uint8Array[] } | undefined;
+}
+
+export interface OpRequestOptions extends OpSendOptions {
+  /**
+   * Where the reply buffers of `target` go: return a view of exactly `byteLength` bytes to
+   * receive into (pieces are written straight into it), or undefined for fresh memory.
+   */
+  destination?: (target: number, bufferIndex: number, byteLength: number) => Uint8Array | undefined;
+}
+
+/** One engine's reply to a request. */
+export interface OpReply {
+  rank: number;
+  result: unknown;
+  buffers: Uint8Array[];
+}
+
+export interface ContextStartOptions {
+  /** Number of engines (default: one per core, at least 2). */
+  engines?: number;
+  /** Per-engine memory limit in bytes (default: physical memory / engines, with headroom). */
+  memoryLimit?: number;
+  /** Connection options. */
+  transport?: Partial<Omit<TransportOptions, "key" | "clientId" | "peers">>;
+}
+
+export interface ContextConnectOptions {
+  /** Cluster name (default "default"). */
+  cluster?: string;
+  /** Engine ranks to use (default: all). */
+  targets?: readonly number[];
+  transport?: Partial<Omit<TransportOptions, "key" | "clientId" | "peers">>;
+}
+
+export interface ApplyOptions {
+  targets?: readonly number[];
+}
+
+/**
+ * Builds a DistArray from LocalArrays that `apply`/`call` left on every engine under `key`.
+ * Set by the DistArray module (setLocalArrayResultHook); until then such results come back
+ * as `{key}` objects.
+ */
+export type LocalArrayResultHook = (
+  ctx: Context,
+  key: string,
+  targets: number[],
+  infos: unknown[],
+) => unknown;
+
+let localArrayResultHook: LocalArrayResultHook | undefined;
+
+/** Installs the hook that turns LocalArray results of apply/call into DistArrays. */
+export function setLocalArrayResultHook(hook: LocalArrayResultHook): void {
+  localArrayResultHook = hook;
+}
+
+/** Marker an engine returns for a LocalArray result: `{$localArray: {key, ...info}}`. */
+export const LOCAL_ARRAY_RESULT = "$localArray";
+/** Marker the client sends for an argument that names an engine-side object by key. */
+export const KEY_ARGUMENT = "$key";
+
+interface Pending {
+  id: number;
+  targets: number[];
+  replies: (OpReply | undefined)[];
+  remaining: number;
+  keys: readonly string[];
+  error: Error | undefined;
+  resolve: (r: OpReply[]) => void;
+  reject: (e: unknown) => void;
+}
+
+interface TrackedKey {
+  key: string;
+  targets: number[];
+}
+
+const KEY_PREFIX = "__distarray__";
+
+/**
+ * A session with a cluster's engines. Create with `Context.start` or `Context.connect`.
+ * After `close()`, every method throws ContextError; pending requests reject with it.
+ */
+export class Context {
+  /** Engine ranks this context uses, sorted. */
+  readonly targets: number[];
+  /** The cluster name. */
+  readonly cluster: string;
+  /** Random id of this session, the same on every engine. */
+  readonly clientId: string;
+  #transports = new Map<number, Transport>();
+  #dead = new Map<number, EngineDiedError>();
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #keyCounter = 0;
+  #keyBase = randomBytes(6).toString("hex");
+  #roundTrips = 0;
+  #contextErrors: Error[] = [];
+  #failedKeys = new Map<string, Error>();
+  #createdKeys = new Set<string>();
+  #closed = false;
+  #ownsCluster: boolean;
+  #pendingDeletes = new Map<string, TrackedKey>();
+  #deleteScheduled = false;
+  #finalizer = new FinalizationRegistry<TrackedKey>((t) => this.#scheduleDelete(t));
+
+  private constructor(o: { cluster: string; clientId: string; targets: number[]; owns: boolean }) {
+    this.cluster = o.cluster;
+    this.clientId = o.clientId;
+    this.targets = o.targets;
+    this.#ownsCluster = o.owns;
+  }
+
+  /**
+   * Starts a private local cluster of `engines` engine processes and connects to all of them.
+   * `close()` stops those engines. Rejects with DistArrayError (DA_ERR_CLUSTER) if they fail
+   * to start.
+   */
+  static async start(options: ContextStartOptions = {}): Promise<Context> {
+    const name = `private-${process.pid}-${randomBytes(4).toString("hex")}`;
+    const startOpts: Parameters<typeof startCluster>[0] = {
+      name,
+      launcher: "local",
+      private: true,
+    };
+    if (options.engines !== undefined) startOpts.engines = options.engines;
+    if (options.memoryLimit !== undefined) startOpts.memoryLimit = options.memoryLimit;
+    await startCluster(startOpts);
+    try {
+      return await Context.#open(name, undefined, true, options.transport);
+    } catch (e) {
+      await stopCluster(name).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * Connects to a running cluster (started by `dacluster start`). Rejects with
+   * DistArrayError (DA_ERR_CLUSTER) if there is no such cluster, with RangeError-like
+   * DistArrayError (DA_ERR_VALUE) for an unknown target, or EngineDiedError if an engine does
+   * not answer.
+   */
+  static async connect(options: ContextConnectOptions = {}): Promise<Context> {
+    return Context.#open(options.cluster ?? "default", options.targets, false, options.transport);
+  }
+
+  static async #open(
+    name: string,
+    targets: readonly number[] | undefined,
+    owns: boolean,
+    transport: ContextConnectOptions["transport"],
+  ): Promise<Context> {
+    const file = await readClusterFile(name);
+    const all = file.engines.map((e) => e.rank).sort((a, b) => a - b);
+    const chosen = targets === undefined ? all : [...new Set(targets)].sort((a, b) => a - b);
+    for (const t of chosen) {
+      if (!all.includes(t)) {
+        throw new DistArrayError(
+          `engine with id ${t} not registered; cluster '${name}' has ${JSON.stringify(all)}`,
+          {
+            code: "DA_ERR_VALUE",
+          },
+        );
+      }
+    }
+    if (chosen.length === 0) {
+      throw new DistArrayError("a context needs at least one target", { code: "DA_ERR_VALUE" });
+    }
+    const clientId = randomBytes(8).toString("hex");
+    const ctx = new Context({ cluster: name, clientId, targets: chosen, owns });
+    const key = Buffer.from(file.key, "base64");
+    const peers = file.engines.map((e) => ({ rank: e.rank, address: e.address }));
+    try {
+      await Promise.all(
+        chosen.map(async (rank) => {
+          const engine = file.engines.find((e) => e.rank === rank)!;
+          const t = await connectWebSocket(engine.address, rank, {
+            ...transport,
+            key,
+            clientId,
+            peers,
+          });
+          ctx.#attach(t);
+        }),
+      );
+    } catch (e) {
+      await ctx.#closeTransports();
+      throw e;
+    }
+    return ctx;
+  }
+
+  #attach(t: Transport): void {
+    this.#transports.set(t.rank, t);
+    t.onMessage = (header, buffers) => this.#onMessage(t.rank, header, buffers);
+    t.onClose = (error) => this.#onEngineLost(t.rank, error);
+  }
+
+  /** Number of request round trips made so far (see countRoundTrips). */
+  get roundTrips(): number {
+    return this.#roundTrips;
+  }
+
+  /** True once close() was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Ranks whose engine connection was lost. */
+  get deadTargets(): number[] {
+    return [...this.#dead.keys()].sort((a, b) => a - b);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new ContextError("this context is closed");
+  }
+
+  #resolveTargets(targets: readonly number[] | undefined): number[] {
+    if (targets === undefined) return this.targets;
+    const out = [...new Set(targets)].sort((a, b) => a - b);
+    for (const t of out) {
+      if (!this.#transports.has(t)) {
+        throw new DistArrayError(
+          `target ${t} is not one of this context's targets ${JSON.stringify(this.targets)}`,
+          {
+            code: "DA_ERR_VALUE",
+          },
+        );
+      }
+    }
+    return out;
+  }
+
+  /** A fresh array key, `__distarray__` + 16 hex digits, remembered for cleanup(). */
+  newKey(): string {
+    const n = (this.#keyCounter++).toString(16).padStart(4, "0");
+    const key = `${KEY_PREFIX}${this.#keyBase}${n}`;
+    this.#createdKeys.add(key);
+    return key;
+  }
+
+  /**
+   * Frees `key` on `targets` when `owner` (its DistArray) is garbage collected. Deletes are
+   * batched into one pipelined op per target set.
+   */
+  track(owner: object, key: string, targets: readonly number[]): void {
+    this.#finalizer.register(owner, { key, targets: [...targets] }, owner);
+  }
+
+  /** Stops tracking `owner` (e.g. after an explicit delete). */
+  untrack(owner: object): void {
+    this.#finalizer.unregister(owner);
+  }
+
+  #scheduleDelete(t: TrackedKey): void {
+    if (this.#closed) return;
+    this.#pendingDeletes.set(t.key, t);
+    if (this.#deleteScheduled) return;
+    this.#deleteScheduled = true;
+    queueMicrotask(() => {
+      this.#deleteScheduled = false;
+      if (this.#closed) return;
+      const groups = new Map<string, { targets: number[]; keys: string[] }>();
+      for (const d of this.#pendingDeletes.values()) {
+        const live = d.targets.filter((r) => this.#transports.has(r) && !this.#dead.has(r));
+        if (live.length === 0) continue;
+        const g = groups.get(live.join(",")) ?? { targets: live, keys: [] };
+        g.keys.push(d.key);
+        groups.set(live.join(","), g);
+        this.#createdKeys.delete(d.key);
+      }
+      this.#pendingDeletes.clear();
+      for (const g of groups.values())
+        this.#post("delete", { targets: g.targets, args: { keys: g.keys } }, false);
+    });
+  }
+
+  /**
+   * Sends an op without waiting (pipelined). Returns nothing; an engine-side failure (or a
+   * dead target) is recorded against `keys` and the context and surfaces at the next await.
+   * @internal for DistArray and op front ends.
+   */
+  sendOp(op: OpName, options: OpSendOptions = {}): void {
+    this.#checkOpen();
+    this.#post(op, options, false);
+  }
+
+  /**
+   * Sends an op to every target and resolves to their replies in target order: one round
+   * trip. Rejects with the engine's error (rebuilt, naming the rank), EngineDiedError if a
+   * target is or becomes unreachable, or an earlier pipelined error recorded against one of
+   * `keys` (or against the context and not yet reported).
+   * @internal for DistArray and op front ends.
+   */
+  requestOp(op: OpName, options: OpRequestOptions = {}): Promise<OpReply[]> {
+    try {
+      this.#checkOpen();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#post(op, options, true);
+  }
+
+  #post(op: OpName, options: OpRequestOptions, reply: true): Promise<OpReply[]>;
+  #post(op: OpName, options: OpRequestOptions, reply: false): undefined;
+  #post(op: OpName, options: OpRequestOptions, reply: boolean): Promise<OpReply[]> | undefined {
+    const targets = this.#resolveTargets(options.targets);
+    const keys = options.keys ?? [];
+    const id = this.#nextId++;
+    let pending: Pending | undefined;
+    let promise: Promise<OpReply[]> | undefined;
+    if (reply) {
+      this.#roundTrips++;
+      promise = new Promise<OpReply[]>((resolve, reject) => {
+        pending = {
+          id,
+          targets,
+          replies: targets.map(() => undefined),
+          remaining: targets.length,
+          keys,
+          error: undefined,
+          resolve,
+          reject,
+        };
+      });
+      this.#pending.set(id, pending!);
+    }
+    targets.forEach((rank, i) => {
+      const extra = options.perTarget?.(rank, i);
+      const args = extra?.args ? { ...options.args, ...extra.args } : (options.args ?? {});
+      const buffers = extra?.buffers
+        ? [...(options.buffers ?? []), ...extra.buffers]
+        : (options.buffers ?? []);
+      const msg: OpMessage = { t: "op", id, op, reply, keys: [...keys], targets, args };
+      const dead = this.#dead.get(rank);
+      const t = this.#transports.get(rank)!;
+      if (dead) {
+        this.#fail(id, op, rank, keys, dead, pending);
+        return;
+      }
+      if (reply && options.destination) {
+        const dest = options.destination;
+        t.setDestination(id, (bi, n) => dest(rank, bi, n));
+      }
+      t.send(msg as unknown as Record<string, unknown>, buffers).catch((e: unknown) => {
+        this.#fail(id, op, rank, keys, e instanceof Error ? e : new Error(String(e)), pending);
+      });
+    });
+    return promise;
+  }
+
+  #fail(
+    id: number,
+    op: string,
+    rank: number,
+    keys: readonly string[],
+    err: Error,
+    pending: Pending | undefined,
+  ): void {
+    if (pending) {
+      this.#settle(pending, rank, undefined, err);
+      return;
+    }
+    this.#recordError(keys, err);
+    void id;
+    void op;
+  }
+
+  #recordError(keys: readonly string[], err: Error): void {
+    for (const k of keys) if (!this.#failedKeys.has(k)) this.#failedKeys.set(k, err);
+    this.#contextErrors.push(err);
+  }
+
+  #settle(p: Pending, rank: number, reply: OpReply | undefined, err: Error | undefined): void {
+    const i = p.targets.indexOf(rank);
+    if (i < 0 || (p.replies[i] === undefined && p.remaining === 0)) return;
+    if (p.replies[i] !== undefined) return;
+    p.replies[i] = reply ?? { rank, result: undefined, buffers: [] };
+    if (err && !p.error) p.error = err;
+    p.remaining--;
+    if (p.remaining > 0 && !(err instanceof EngineDiedError)) return;
+    this.#pending.delete(p.id);
+    if (p.error) {
+      p.reject(p.error);
+      return;
+    }
+    for (const k of p.keys) {
+      const e = this.#failedKeys.get(k);
+      if (e) {
+        this.#contextErrors = this.#contextErrors.filter((x) => x !== e);
+        p.reject(e);
+        return;
+      }
+    }
+    const e = this.#contextErrors.shift();
+    if (e) {
+      this.#contextErrors = this.#contextErrors.filter((x) => x !== e);
+      p.reject(e);
+      return;
+    }
+    p.resolve(p.replies as OpReply[]);
+  }
+
+  #onMessage(rank: number, header: unknown, buffers: Uint8Array[]): void {
+    if (isReplyMessage(header)) {
+      const p = this.#pending.get(header.id);
+      if (!p) return;
+      if (header.ok) this.#settle(p, rank, { rank, result: header.result, buffers }, undefined);
+      else this.#settle(p, rank, undefined, errorFromWire(header.error, rank));
+      return;
+    }
+    if (isErrorMessage(header)) {
+      const err = errorFromWire(header.error, rank);
+      if (header.id !== null) {
+        const p = this.#pending.get(header.id);
+        if (p) {
+          this.#settle(p, rank, undefined, err);
+          return;
+        }
+      }
+      this.#recordError(header.keys, err);
+    }
+  }
+
+  #onEngineLost(rank: number, error: Error): void {
+    if (this.#closed || this.#dead.has(rank)) return;
+    const died =
+      error instanceof EngineDiedError
+        ? error
+        : new EngineDiedError(`engine ${rank} died or its connection was lost: ${error.message}`, {
+            rank,
+            cause: error,
+          });
+    this.#dead.set(rank, died);
+    for (const p of [...this.#pending.values()]) {
+      if (p.targets.includes(rank)) this.#settle(p, rank, undefined, died);
+    }
+  }
+
+  /**
+   * Runs `fn` on each target engine and resolves to the results in target order. `fn` travels
+   * as source text (no closures over client variables) and is called with `args`; an argument
+   * with a string `key` (a DistArray) arrives as the engine's object under that key (its
+   * LocalArray). Inside `fn`, `comm` (collectives over the targets), `rank`, `da` (the engine
+   * core module) and `proxyize(value)` (stores value, returns a key identical on all engines)
+   * are in scope. If `fn` returns a LocalArray on every engine, the result is one DistArray.
+   */
+  async apply(
+    fn: ((...args: never[]) => unknown) | string,
+    args: readonly unknown[] = [],
+    options: ApplyOptions = {},
+  ): Promise<unknown> {
+    this.#checkOpen();
+    const source = functionSource(fn);
+    return this.#applyLike("apply", { source }, args, options.targets);
+  }
+
+  /**
+   * Registers `fn` under `name` on every target engine (pipelined; errors surface at the next
+   * await). Call it with `call(name, ...args)`.
+   */
+  register(name: string, fn: ((...args: never[]) => unknown) | string): void {
+    if (typeof name !== "string") throw new TypeError("register(name, fn): name must be a string");
+    this.sendOp("register", { args: { name, source: functionSource(fn) } });
+  }
+
+  /** Calls a function registered with `register` on every target; results as for apply. */
+  async call(name: string, ...args: unknown[]): Promise<unknown> {
+    this.#checkOpen();
+    if (typeof name !== "string") throw new TypeError("call(name, ...args): name must be a string");
+    return this.#applyLike("call", { name }, args, undefined);
+  }
+
+  async #applyLike(
+    op: "apply" | "call",
+    extra: Record<string, unknown>,
+    args: readonly unknown[],
+    targetsOpt: readonly number[] | undefined,
+  ): Promise<unknown> {
+    const targets = this.#resolveTargets(targetsOpt);
+    const keys: string[] = [];
+    const mapped = args.map((a) => {
+      if (
+        typeof a === "object" &&
+        a !== null &&
+        !ArrayBuffer.isView(a) &&
+        typeof (a as { key?: unknown }).key === "string"
+      ) {
+        const key = (a as { key: string }).key;
+        keys.push(key);
+        return { [KEY_ARGUMENT]: key };
+      }
+      return a;
+    });
+    const { skeleton, buffers } = packValue(mapped);
+    const resultKey = this.newKey();
+    const replies = await this.requestOp(op, {
+      targets,
+      keys,
+      args: { ...extra, args: skeleton, resultKey },
+      buffers,
+    });
+    const results = replies.map((r) => unpackValue(r.result, r.buffers));
+    const isLocal = (v: unknown): v is Record<string, { key: string }> =>
+      typeof v === "object" && v !== null && LOCAL_ARRAY_RESULT in v;
+    if (results.length > 0 && results.every(isLocal)) {
+      const infos = results.map((r) => r[LOCAL_ARRAY_RESULT]);
+      if (localArrayResultHook) return localArrayResultHook(this, resultKey, targets, infos);
+      return infos;
+    }
+    this.#createdKeys.delete(resultKey);
+    return results.map((r) => (isLocal(r) ? r[LOCAL_ARRAY_RESULT] : r));
+  }
+
+  /** Deletes `key` on the engines (pipelined; a missing key is not an error). */
+  deleteKey(key: string, options: { targets?: readonly number[] } = {}): void {
+    if (typeof key !== "string") throw new TypeError("deleteKey(key): key must be a string");
+    this.#createdKeys.delete(key);
+    this.sendOp("delete", {
+      targets: options.targets ?? this.#liveTargets(),
+      args: { keys: [key] },
+    });
+  }
+
+  #liveTargets(): number[] {
+    return this.targets.filter((t) => !this.#dead.has(t));
+  }
+
+  /** Deletes every key this context created, on all live targets; one round trip. */
+  async cleanup(): Promise<void> {
+    this.#checkOpen();
+    const keys = [...this.#createdKeys];
+    this.#createdKeys.clear();
+    const live = this.#liveTargets();
+    if (live.length === 0) return;
+    await this.requestOp("delete", { targets: live, args: { keys } });
+  }
+
+  /** Waits until every engine has run all ops sent so far; surfaces pending engine errors. */
+  async sync(): Promise<void> {
+    this.#checkOpen();
+    await this.requestOp("ping", { targets: this.#liveTargets() });
+  }
+
+  /** Per-engine status rows (rank, pid, address, memoryBytes, arrays); one round trip. */
+  async status(): Promise<
+    { rank: number; pid: number; memoryBytes: number; memoryLimit: number; arrays: number }[]
+  > {
+    const replies = await this.requestOp("status", { targets: this.#liveTargets() });
+    return replies.map(
+      (r) =>
+        r.result as {
+          rank: number;
+          pid: number;
+          memoryBytes: number;
+          memoryLimit: number;
+          arrays: number;
+        },
+    );
+  }
+
+  /**
+   * Deletes this context's arrays (best effort), closes the connections and, for a context
+   * from `Context.start`, stops its engines. Pending requests reject with ContextError.
+   * Calling it twice is harmless.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    if (!this.#ownsCluster && this.#createdKeys.size > 0) {
+      await this.cleanup().catch(() => undefined);
+    }
+    this.#closed = true;
+    const err = new ContextError("the context was closed");
+    for (const p of [...this.#pending.values()]) {
+      this.#pending.delete(p.id);
+      p.reject(err);
+    }
+    await this.#closeTransports();
+    if (this.#ownsCluster) await stopCluster(this.cluster);
+  }
+
+  async #closeTransports(): Promise<void> {
+    await Promise.all([...this.#transports.values()].map((t) => t.close().catch(() => undefined)));
+  }
+
+  toString(): string {
+    return `<Context cluster=${this.cluster} targets=[${this.targets.join(", ")}]>`;
+  }
+}
+
+/** Source text of a function (or the string itself), for shipping to engines. */
+export function functionSource(fn: unknown): string {
+  if (typeof fn === "string") return fn;
+  if (typeof fn !== "function") throw new TypeError("expected a function or its source text");
+  const src = Function.prototype.toString.call(fn);
+  if (src.includes("[native code]"))
+    throw new TypeError("a native function cannot be sent to engines");
+  return src;
+}
+
+/**
+ * Resolves to the number of client<->engine round trips `fn` made on `ctx`: one per
+ * request (all targets in parallel count once), zero for pipelined ops.
+ */
+export async function countRoundTrips(ctx: Context, fn: () => unknown): Promise<number> {
+  const before = ctx.roundTrips;
+  await fn();
+  return ctx.roundTrips - before;
+}
