@@ -1,0 +1,107 @@
+/**
+ * Client side of the reductions `sum | mean | min | max | var | std` (DistArray's
+ * dist/distarray.py reductions, REFERENCE 5.6): axis normalisation, the result dtype
+ * (NumPy's), and the output layout `distribution.reduce(axes)` (REFERENCE 3.6). The result
+ * is always a DistArray, 0-d for a full reduction, living on the ranks with the smallest
+ * coordinate along every reduced axis. The engines compute local partials and combine them
+ * among themselves (never through the client).
+ */
+import {
+  DistArrayError,
+  DTYPE_INFO,
+  type DType,
+  IndexError,
+  toDType,
+} from "@distarray/engines/core";
+import type { ReduceOpName } from "@distarray/engines/engine/ops/array-types";
+import type { DistArray } from "./distarray.js";
+import { sendReduce } from "./distarray-ops.js";
+
+export type { ReduceOpName };
+
+export interface ReduceOptions {
+  /** An axis, a list of axes (negatives count from the end), or none for all axes. */
+  axis?: number | readonly number[] | null;
+  /** The dtype to accumulate in and return (NumPy's `dtype=`); not for min/max. */
+  dtype?: DType;
+}
+
+/**
+ * DistArray's `normalize_reduction_axes`: no axis means every axis; negatives wrap; the
+ * result is sorted and distinct.
+ * @throws TypeError for a non-integer axis; IndexError (DA_ERR_INVALID_DIMENSION) when out of
+ *   range; DistArrayError DA_ERR_VALUE for a repeated axis.
+ */
+export function normalizeReductionAxes(
+  axis: number | readonly number[] | null | undefined,
+  ndim: number,
+): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === "number" ? [axis] : axis;
+  if (!Array.isArray(list)) throw new TypeError("axis must be an integer or an array of integers");
+  const out: number[] = [];
+  for (const a of list as unknown[]) {
+    if (typeof a !== "number" || !Number.isInteger(a)) {
+      throw new TypeError(`axis must be an integer; got ${String(a)}`);
+    }
+    const n = a < 0 ? a + ndim : a;
+    if (n < 0 || n >= ndim) {
+      throw new IndexError(`axis ${a} is out of bounds for an array of dimension ${ndim}`, {
+        code: "DA_ERR_INVALID_DIMENSION",
+      });
+    }
+    if (out.includes(n)) {
+      throw new DistArrayError(`duplicate value in axis: ${a}`, { code: "DA_ERR_VALUE" });
+    }
+    out.push(n);
+  }
+  return out.sort((x, y) => x - y);
+}
+
+/**
+ * NumPy's result dtype of a reduction: sum of bool and signed ints narrower than 64 bits
+ * gives int64, of unsigned ones uint64; min/max keep the dtype; mean/var/std of bool and
+ * ints give float64, floats keep theirs; var/std of complex give the matching real dtype.
+ * `dtype` (NumPy's `dtype=`) overrides sum and mean, and var/std (complex -> real).
+ * @throws DistArrayError DA_ERR_VALUE when min/max are given a dtype.
+ */
+export function reductionResultType(op: ReduceOpName, dtype: DType, requested?: DType): DType {
+  const info = DTYPE_INFO[dtype];
+  switch (op) {
+    case "min":
+    case "max":
+      if (requested !== undefined) {
+        throw new DistArrayError(`${op} takes no dtype option; got ${requested}`, {
+          code: "DA_ERR_VALUE",
+        });
+      }
+      return dtype;
+    case "sum":
+      if (requested !== undefined) return requested;
+      if (info.kind === "b" || (info.kind === "i" && info.bits < 64)) return "int64";
+      if (info.kind === "u" && info.bits < 64) return "uint64";
+      return dtype;
+    case "mean":
+      if (requested !== undefined) return requested;
+      return info.kind === "f" || info.kind === "c" ? dtype : "float64";
+    case "var":
+    case "std": {
+      const base = requested ?? (info.kind === "f" || info.kind === "c" ? dtype : "float64");
+      if (base === "complex64") return "float32";
+      if (base === "complex128") return "float64";
+      return base;
+    }
+  }
+}
+
+/** Starts reduction `op` of `a` (pipelined) and returns the result DistArray. */
+export function reduceArray(a: DistArray, op: ReduceOpName, options: ReduceOptions): DistArray {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("reduction options must be an object such as {axis: 0}");
+  }
+  const axes = normalizeReductionAxes(options.axis, a.ndim);
+  const requested = options.dtype === undefined ? undefined : toDType(options.dtype);
+  const dtype = reductionResultType(op, a.dtype, requested);
+  const out = a.distribution.reduce(axes);
+  return sendReduce(a, { op, axes, dtype, accumulate: requested, out });
+}
