@@ -1,5 +1,5 @@
 /** Shared set-up for the kernel tests: repo-local Jupyter folders and the kernelspec. */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoJupyterDirs, writeRepoKernelSpec } from "@distarray/kernel/jupyter/kernelspec";
@@ -23,4 +23,33 @@ export function jupyterTestEnv(): NodeJS.ProcessEnv {
     DISTARRAY_HOME: mkdtempSync(join(tmpdir(), "distarray-kernel-test-")),
     PYDEVD_DISABLE_FILE_VALIDATION: "1",
   };
+}
+
+/**
+ * Kills (SIGKILL, by PID) every engine still listed in a cluster file under `home`: the clean-up
+ * for a test whose kernel did not get to stop its cluster.
+ */
+export function killClusterEngines(home: string | undefined): number[] {
+  if (!home) return [];
+  const dir = join(home, "clusters");
+  if (!existsSync(dir)) return [];
+  const killed: number[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith(".json"))) {
+    let file: { engines?: { pid?: unknown }[] };
+    try {
+      file = JSON.parse(readFileSync(join(dir, f), "utf8")) as typeof file;
+    } catch {
+      continue;
+    }
+    for (const e of file.engines ?? []) {
+      if (typeof e.pid !== "number") continue;
+      try {
+        process.kill(e.pid, "SIGKILL");
+        killed.push(e.pid);
+      } catch {
+        // already gone
+      }
+    }
+  }
+  return killed;
 }
