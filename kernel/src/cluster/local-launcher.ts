@@ -66,6 +66,10 @@ export function launchLocalEngine(o: LaunchOptions): Promise<Launched> {
   });
   closeSync(logFd);
   const keyPipe = child.stdio[3] as NodeJS.WritableStream | null;
+  (keyPipe as NodeJS.WritableStream & { on(e: "error", f: () => void): unknown })?.on(
+    "error",
+    () => {},
+  );
   keyPipe?.end(`${Buffer.from(o.key).toString("base64")}\n`);
   return new Promise((resolve, reject) => {
     let settled = false;

@@ -1,4 +1,22 @@
 // Loads every op group; each file registers its ops with registerOp (op-types.ts) when
-// imported. Add one import line per new ops/*.ts file.
-import "./core-basic.js";
-import "./core-apply.js";
+// imported. Add one entry per new ops/*.ts file to OP_GROUPS. A group that fails to load is
+// logged and its ops answer "not implemented"; the engine still serves the others.
+export const OP_GROUPS = ["./core-basic.js", "./core-apply.js", "./io-ops.js"];
+
+/** Imports every op group; resolves to the groups that failed, with their errors. */
+export async function loadOps(
+  log: (message: string) => void,
+): Promise<{ group: string; error: unknown }[]> {
+  const failed: { group: string; error: unknown }[] = [];
+  for (const group of OP_GROUPS) {
+    try {
+      await import(group);
+    } catch (error) {
+      log(
+        `op group ${group} failed to load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      failed.push({ group, error });
+    }
+  }
+  return failed;
+}

@@ -1,0 +1,127 @@
+/**
+ * Engine process entry: `node engines/dist/engine/main.js --rank R [options]`.
+ *
+ * Options: --rank (required), --host (default 127.0.0.1), --port (default 0 = any free
+ * port), --memory-limit BYTES (default MEMORY_SHARE of physical memory / --engines-on-host,
+ * itself defaulting to the core count), --key-fd FD (read the base64 cluster key from this
+ * inherited pipe) or --cluster NAME (read it from the cluster file, mode 0600, under
+ * $DISTARRAY_HOME or ~/.distarray), --log-file PATH (default: stderr), --exit-with-parent
+ * (exit when stdin closes), --max-frame-bytes, --piece-bytes.
+ *
+ * Prints exactly one line on stdout once listening:
+ * `DISTARRAY-ENGINE-READY {"rank":R,"address":"ws://host:port","pid":P}`.
+ */
+import { appendFileSync, readFileSync } from "node:fs";
+import { availableParallelism, homedir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadOps } from "./ops/index.js";
+import { EngineServer } from "./server.js";
+
+/** Share of physical memory all engines of a host may use together (default limit rule). */
+const MEMORY_SHARE = 0.8;
+
+function fail(message: string): never {
+  process.stderr.write(`distarray engine: ${message}\n`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    rank: { type: "string" },
+    host: { type: "string", default: "127.0.0.1" },
+    port: { type: "string", default: "0" },
+    "memory-limit": { type: "string" },
+    "engines-on-host": { type: "string" },
+    "key-fd": { type: "string" },
+    cluster: { type: "string" },
+    "log-file": { type: "string" },
+    "exit-with-parent": { type: "boolean", default: false },
+    "max-frame-bytes": { type: "string" },
+    "piece-bytes": { type: "string" },
+  },
+  strict: true,
+});
+
+function intOption(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) fail(`--${name} needs a non-negative integer; got ${v}`);
+  return n;
+}
+
+const rank = intOption("rank", values.rank);
+if (rank === undefined) fail("--rank is required");
+const logFile = values["log-file"];
+const log = (message: string) => {
+  const line = `${new Date().toISOString()} [engine ${rank}] ${message}\n`;
+  if (logFile) appendFileSync(logFile, line, { mode: 0o600 });
+  else process.stderr.write(line);
+};
+
+function readKey(): Uint8Array {
+  let text: string;
+  const fd = intOption("key-fd", values["key-fd"]);
+  if (fd !== undefined) {
+    text = readFileSync(fd, "utf8");
+  } else if (values.cluster) {
+    const home = process.env.DISTARRAY_HOME || join(homedir(), ".distarray");
+    const file = JSON.parse(
+      readFileSync(join(home, "clusters", `${values.cluster}.json`), "utf8"),
+    ) as { key?: unknown };
+    if (typeof file.key !== "string") fail("the cluster file has no key");
+    text = file.key;
+  } else {
+    fail("no key: pass --key-fd or --cluster");
+  }
+  const key = Buffer.from(text.trim(), "base64");
+  if (key.byteLength < 16) fail("the cluster key is shorter than 16 bytes");
+  return new Uint8Array(key);
+}
+
+const enginesOnHost =
+  intOption("engines-on-host", values["engines-on-host"]) ?? availableParallelism();
+const memoryLimit =
+  intOption("memory-limit", values["memory-limit"]) ??
+  Math.floor((totalmem() * MEMORY_SHARE) / Math.max(1, enginesOnHost));
+const serverOpts: ConstructorParameters<typeof EngineServer>[0] = {
+  rank,
+  key: readKey(),
+  host: values.host,
+  port: intOption("port", values.port) ?? 0,
+  memoryLimit,
+  log,
+};
+const maxFrame = intOption("max-frame-bytes", values["max-frame-bytes"]);
+if (maxFrame !== undefined) serverOpts.maxFrameBytes = maxFrame;
+const piece = intOption("piece-bytes", values["piece-bytes"]);
+if (piece !== undefined) serverOpts.pieceBytes = piece;
+
+const server = new EngineServer(serverOpts);
+
+process.on("uncaughtException", (e) =>
+  log(`uncaught exception (engine keeps serving): ${e.stack ?? e.message}`),
+);
+process.on("unhandledRejection", (e) =>
+  log(
+    `unhandled rejection (engine keeps serving): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+  ),
+);
+const shutdown = (why: string) => {
+  log(`stopping: ${why}`);
+  server.close().finally(() => process.exit(0));
+};
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
+if (values["exit-with-parent"]) {
+  process.stdin.on("end", () => shutdown("parent went away"));
+  process.stdin.on("close", () => shutdown("parent went away"));
+  process.stdin.resume();
+}
+
+await loadOps(log);
+const address = await server.listen();
+log(`listening on ${address}, memory limit ${memoryLimit} bytes, pid ${process.pid}`);
+process.stdout.write(
+  `DISTARRAY-ENGINE-READY ${JSON.stringify({ rank, address, pid: process.pid })}\n`,
+);

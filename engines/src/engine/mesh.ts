@@ -1,0 +1,192 @@
+/**
+ * The engine mesh: one authenticated outbound channel from this engine to each peer it sends
+ * to (opened on first use), and a mailbox of messages received from peers, keyed by tag and
+ * sender. Peers' addresses come from the clients' hellos (taken from the cluster file).
+ */
+import { EngineDiedError } from "../core/errors.js";
+import type { MeshMessage, PeerAddress } from "../core/protocol.js";
+import { packValue, unpackValue } from "../core/protocol-codec.js";
+import type { Channel } from "./wire/channel.js";
+import { connectChannel } from "./wire/handshake.js";
+
+interface Box {
+  queue: unknown[];
+  waiters: { resolve: (v: unknown) => void; reject: (e: unknown) => void }[];
+}
+
+export interface MeshOptions {
+  rank: number;
+  key: Uint8Array;
+  log: (message: string) => void;
+  pieceBytes?: number;
+  maxFrameBytes?: number;
+}
+
+export class Mesh {
+  readonly rank: number;
+  #key: Uint8Array;
+  #log: (m: string) => void;
+  #opts: MeshOptions;
+  #peers = new Map<number, string>();
+  #out = new Map<number, Promise<Channel>>();
+  #boxes = new Map<string, Map<number, Box>>();
+  #dead = new Map<number, EngineDiedError>();
+
+  constructor(options: MeshOptions) {
+    this.rank = options.rank;
+    this.#key = options.key;
+    this.#log = options.log;
+    this.#opts = options;
+  }
+
+  /** Learns (or updates) peer addresses. A changed address forgets the old connection. */
+  setPeers(peers: readonly PeerAddress[]): void {
+    for (const p of peers) {
+      if (this.#peers.get(p.rank) !== p.address) {
+        this.#peers.set(p.rank, p.address);
+        this.#out.delete(p.rank);
+        this.#dead.delete(p.rank);
+      }
+    }
+  }
+
+  #channel(dest: number): Promise<Channel> {
+    let c = this.#out.get(dest);
+    if (c) return c;
+    const address = this.#peers.get(dest);
+    if (address === undefined) {
+      return Promise.reject(
+        new EngineDiedError(`engine ${this.rank} knows no address for engine ${dest}`, {
+          rank: dest,
+        }),
+      );
+    }
+    const opts: Parameters<typeof connectChannel>[2] = { key: this.#key };
+    if (this.#opts.pieceBytes !== undefined) opts.pieceBytes = this.#opts.pieceBytes;
+    if (this.#opts.maxFrameBytes !== undefined) opts.maxFrameBytes = this.#opts.maxFrameBytes;
+    c = connectChannel(
+      address,
+      { role: "peer", clientId: `peer-${this.rank}`, rank: this.rank },
+      opts,
+    ).then(
+      ({ channel }) => {
+        channel.onClose = () => this.peerLost(dest, "its mesh connection closed");
+        channel.onMessage = () => {};
+        return channel;
+      },
+      (e: unknown) => {
+        this.#out.delete(dest);
+        this.peerLost(dest, `cannot connect: ${e instanceof Error ? e.message : String(e)}`);
+        throw this.#dead.get(dest) ?? e;
+      },
+    );
+    this.#out.set(dest, c);
+    return c;
+  }
+
+  /** Sends `value` (typed arrays travel raw) to engine `dest` under `tag`. */
+  async send(dest: number, tag: string, value: unknown): Promise<void> {
+    if (dest === this.rank) {
+      this.#deliverValue(tag, this.rank, value);
+      return;
+    }
+    const dead = this.#dead.get(dest);
+    if (dead) throw dead;
+    const ch = await this.#channel(dest);
+    const { skeleton, buffers } = packValue(value);
+    const msg: MeshMessage = { t: "mesh", tag, from: this.rank, value: skeleton };
+    await ch.send(msg, buffers);
+  }
+
+  /** The next value engine `source` sent under `tag`. Rejects with EngineDiedError if it dies. */
+  recv(source: number, tag: string): Promise<unknown> {
+    const box = this.#box(tag, source);
+    if (box.queue.length > 0) {
+      const v = box.queue.shift();
+      this.#gc(tag, source, box);
+      return Promise.resolve(v);
+    }
+    const dead = this.#dead.get(source);
+    if (dead) return Promise.reject(dead);
+    // Make sure we notice if the source is gone: keep a connection to it open.
+    if (source !== this.rank) this.#channel(source).catch(() => undefined);
+    return new Promise((resolve, reject) => box.waiters.push({ resolve, reject }));
+  }
+
+  /** A message that arrived on an inbound peer channel. */
+  deliver(msg: MeshMessage, buffers: Uint8Array[]): void {
+    this.#deliverValue(msg.tag, msg.from, unpackValue(msg.value, buffers));
+  }
+
+  #deliverValue(tag: string, from: number, value: unknown): void {
+    const box = this.#box(tag, from);
+    const w = box.waiters.shift();
+    if (w) {
+      w.resolve(value);
+      this.#gc(tag, from, box);
+    } else {
+      box.queue.push(value);
+    }
+  }
+
+  #box(tag: string, from: number): Box {
+    let byFrom = this.#boxes.get(tag);
+    if (!byFrom) {
+      byFrom = new Map();
+      this.#boxes.set(tag, byFrom);
+    }
+    let box = byFrom.get(from);
+    if (!box) {
+      box = { queue: [], waiters: [] };
+      byFrom.set(from, box);
+    }
+    return box;
+  }
+
+  #gc(tag: string, from: number, box: Box): void {
+    if (box.queue.length > 0 || box.waiters.length > 0) return;
+    const byFrom = this.#boxes.get(tag);
+    byFrom?.delete(from);
+    if (byFrom?.size === 0) this.#boxes.delete(tag);
+  }
+
+  /** Marks `rank` dead: its waiters reject with EngineDiedError naming it. */
+  peerLost(rank: number, why: string): void {
+    if (this.#dead.has(rank)) return;
+    const err = new EngineDiedError(`engine ${rank} died or is unreachable (${why})`, { rank });
+    this.#dead.set(rank, err);
+    this.#out.delete(rank);
+    this.#log(`peer ${rank} lost: ${why}`);
+    for (const byFrom of this.#boxes.values()) {
+      const box = byFrom.get(rank);
+      if (!box) continue;
+      for (const w of box.waiters.splice(0)) w.reject(err);
+    }
+  }
+
+  /** An inbound connection from `rank` was authenticated: it is alive again. */
+  peerJoined(rank: number): void {
+    this.#dead.delete(rank);
+  }
+
+  /** Drops every queued message whose tag starts with `prefix` (a finished client session). */
+  dropTags(prefix: string): void {
+    for (const tag of [...this.#boxes.keys()]) if (tag.startsWith(prefix)) this.#boxes.delete(tag);
+  }
+
+  /** Messages waiting to be received (for tests and status). */
+  get queued(): number {
+    let n = 0;
+    for (const byFrom of this.#boxes.values()) for (const b of byFrom.values()) n += b.queue.length;
+    return n;
+  }
+
+  close(): void {
+    for (const c of this.#out.values())
+      c.then(
+        (ch) => ch.close(),
+        () => undefined,
+      );
+    this.#out.clear();
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The engine server: a WebSocket server (subprotocol distarray.v1) accepting authenticated
+ * clients and mesh peers, and the op dispatcher. Ops of one client session run strictly in
+ * order; different sessions run concurrently. A bad frame, a malformed message, an unknown
+ * op or a failing handler produces a typed error (a reply or an ErrorMessage), never a crash.
+ */
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { ProtocolError } from "../core/errors.js";
+import {
+  type ErrorMessage,
+  errorToWire,
+  type HelloMessage,
+  isMeshMessage,
+  type OpMessage,
+  parseOpMessage,
+  type ReplyMessage,
+  SUBPROTOCOL,
+} from "../core/protocol.js";
+import { MeshComm } from "./comm.js";
+import { Mesh } from "./mesh.js";
+import { type EngineContext, getOp, type OpOutput } from "./op-types.js";
+import { Pool } from "./pool.js";
+import { EngineRegistry } from "./registry.js";
+import type { Channel } from "./wire/channel.js";
+import { WIRE_DEFAULTS } from "./wire/channel.js";
+import { acceptChannel } from "./wire/handshake.js";
+
+export interface EngineServerOptions {
+  rank: number;
+  key: Uint8Array;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0: any free port). */
+  port?: number;
+  /** Memory limit of the buffer pool in bytes. */
+  memoryLimit: number;
+  /** Largest accepted frame (default WIRE_DEFAULTS.maxFrameBytes). */
+  maxFrameBytes?: number;
+  /** Piece size for large messages (default WIRE_DEFAULTS.pieceBytes). */
+  pieceBytes?: number;
+  log?: (message: string) => void;
+}
+
+interface Session {
+  clientId: string;
+  functions: Map<string, (...args: unknown[]) => unknown>;
+  tail: Promise<void>;
+  channels: Set<Channel>;
+}
+
+export class EngineServer {
+  readonly rank: number;
+  readonly pool: Pool;
+  readonly registry: EngineRegistry;
+  readonly mesh: Mesh;
+  #key: Uint8Array;
+  #opts: EngineServerOptions;
+  #wss: WebSocketServer | undefined;
+  #sessions = new Map<string, Session>();
+  #log: (m: string) => void;
+  #address = "";
+
+  constructor(options: EngineServerOptions) {
+    this.rank = options.rank;
+    this.#key = options.key;
+    this.#opts = options;
+    this.#log = options.log ?? (() => {});
+    this.pool = new Pool({ limit: options.memoryLimit, rank: options.rank });
+    this.registry = new EngineRegistry({ pool: this.pool, rank: options.rank });
+    const meshOpts: ConstructorParameters<typeof Mesh>[0] = {
+      rank: options.rank,
+      key: options.key,
+      log: this.#log,
+    };
+    if (options.pieceBytes !== undefined) meshOpts.pieceBytes = options.pieceBytes;
+    if (options.maxFrameBytes !== undefined) meshOpts.maxFrameBytes = options.maxFrameBytes;
+    this.mesh = new Mesh(meshOpts);
+  }
+
+  /** `ws://host:port` once listening. */
+  get address(): string {
+    return this.#address;
+  }
+
+  /** Starts listening; resolves to the address. */
+  listen(): Promise<string> {
+    const host = this.#opts.host ?? "127.0.0.1";
+    return new Promise((resolve, reject) => {
+      const wss = new WebSocketServer({
+        host,
+        port: this.#opts.port ?? 0,
+        perMessageDeflate: false,
+        maxPayload: this.#opts.maxFrameBytes ?? WIRE_DEFAULTS.maxFrameBytes,
+        handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+        verifyClient: (info, cb) => {
+          const offered = String(info.req.headers["sec-websocket-protocol"] ?? "")
+            .split(",")
+            .map((s) => s.trim());
+          if (offered.includes(SUBPROTOCOL)) cb(true);
+          else {
+            this.#log(`refused a connection without subprotocol ${SUBPROTOCOL}`);
+            cb(false, 400, `subprotocol ${SUBPROTOCOL} required`);
+          }
+        },
+      });
+      this.#wss = wss;
+      wss.once("error", reject);
+      wss.once("listening", () => {
+        const a = wss.address() as AddressInfo;
+        const h = a.family === "IPv6" ? `[${a.address}]` : a.address;
+        this.#address = `ws://${h}:${a.port}`;
+        wss.on("error", (e) => this.#log(`server error: ${e.message}`));
+        resolve(this.#address);
+      });
+      wss.on("connection", (ws) => this.#accept(ws));
+    });
+  }
+
+  #accept(ws: import("ws").WebSocket): void {
+    let hello: HelloMessage | undefined;
+    const acceptOpts: Parameters<typeof acceptChannel>[1] = {
+      key: this.#key,
+      rank: this.rank,
+      allocate: (n) => this.pool.allocateBytes(n),
+      onHello: (h) => {
+        hello = h;
+        if (h.role === "peer" && h.rank === undefined)
+          throw new ProtocolError("a peer hello needs its rank");
+        return { t: "welcome", rank: this.rank, pid: process.pid, memoryLimit: this.pool.limit };
+      },
+      onFailure: (e) => this.#log(`rejected a connection: ${e.message}`),
+    };
+    if (this.#opts.pieceBytes !== undefined) acceptOpts.pieceBytes = this.#opts.pieceBytes;
+    acceptChannel(ws, acceptOpts).then(
+      ({ channel }) => {
+        if (!hello) return;
+        if (hello.role === "peer") this.#peer(channel, hello.rank!);
+        else this.#client(channel, hello);
+      },
+      () => undefined,
+    );
+  }
+
+  #peer(channel: Channel, peerRank: number): void {
+    this.mesh.peerJoined(peerRank);
+    channel.onMessage = (header, buffers, error) => {
+      if (error) {
+        this.#log(`mesh message from ${peerRank} dropped: ${error.message}`);
+        return;
+      }
+      if (!isMeshMessage(header)) {
+        this.#log(`peer ${peerRank} sent a non-mesh message; dropped`);
+        return;
+      }
+      this.mesh.deliver(header, buffers);
+    };
+    channel.onReject = (e) => this.#log(`rejected a frame from peer ${peerRank}: ${e.message}`);
+    channel.onClose = () => this.mesh.peerLost(peerRank, "its mesh connection closed");
+  }
+
+  #client(channel: Channel, hello: HelloMessage): void {
+    if (hello.peers) this.mesh.setPeers(hello.peers);
+    let session = this.#sessions.get(hello.clientId);
+    if (!session) {
+      session = {
+        clientId: hello.clientId,
+        functions: new Map(),
+        tail: Promise.resolve(),
+        channels: new Set(),
+      };
+      this.#sessions.set(hello.clientId, session);
+    }
+    const s = session;
+    s.channels.add(channel);
+    channel.onMessage = (header, buffers, error) => {
+      s.tail = s.tail.then(() => this.#run(s, channel, header, buffers, error));
+    };
+    channel.onReject = (e) => {
+      this.#log(`rejected a frame from client ${s.clientId}: ${e.message}`);
+      const msg: ErrorMessage = {
+        t: "error",
+        id: null,
+        op: null,
+        keys: [],
+        error: errorToWire(e, this.rank),
+      };
+      channel.send(msg).catch(() => undefined);
+    };
+    channel.onClose = () => {
+      s.channels.delete(channel);
+      if (s.channels.size === 0) {
+        s.tail.then(() => {
+          if (s.channels.size === 0) {
+            this.#sessions.delete(s.clientId);
+            this.mesh.dropTags(`${s.clientId}/`);
+          }
+        });
+      }
+    };
+  }
+
+  async #run(
+    s: Session,
+    channel: Channel,
+    header: unknown,
+    buffers: Uint8Array[],
+    allocError?: Error,
+  ): Promise<void> {
+    let msg: OpMessage | undefined;
+    try {
+      msg = parseOpMessage(header);
+      if (allocError) throw allocError;
+      if (!msg.targets.includes(this.rank)) {
+        throw new ProtocolError(
+          `op ${msg.op} was sent to engine ${this.rank} but its targets are [${msg.targets.join(", ")}]`,
+        );
+      }
+      const handler = getOp(msg.op);
+      if (!handler) throw new ProtocolError(`op '${msg.op}' is not implemented by this engine`);
+      const out = await handler.handle(this.#context(s, msg), { msg, args: msg.args, buffers });
+      if (msg.reply) await this.#reply(channel, msg.id, out);
+    } catch (e) {
+      this.#log(
+        `op ${msg?.op ?? "?"} #${msg?.id ?? "?"} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+      const error = errorToWire(e, this.rank);
+      const h = header as { id?: unknown; reply?: unknown; op?: unknown; keys?: unknown };
+      const id = msg?.id ?? (Number.isSafeInteger(h?.id) ? (h.id as number) : null);
+      const wantsReply = msg ? msg.reply : h?.reply === true;
+      if (wantsReply && id !== null) {
+        const reply: ReplyMessage = { t: "reply", id, ok: false, error };
+        await channel.send(reply).catch(() => undefined);
+      } else {
+        const keys =
+          msg?.keys ??
+          (Array.isArray(h?.keys) ? h.keys.filter((k): k is string => typeof k === "string") : []);
+        const m: ErrorMessage = {
+          t: "error",
+          id,
+          op: msg?.op ?? (typeof h?.op === "string" ? h.op : null),
+          keys,
+          error,
+        };
+        await channel.send(m).catch(() => undefined);
+      }
+    } finally {
+      // Op buffers come from the pool; those no registry entry adopted go back to it.
+      for (const b of buffers) if (!this.registry.references(b)) this.pool.release(b);
+    }
+  }
+
+  async #reply(channel: Channel, id: number, out: OpOutput | undefined): Promise<void> {
+    const reply: ReplyMessage = { t: "reply", id, ok: true, result: out?.result ?? null };
+    await channel.send(reply, out?.buffers ?? []);
+  }
+
+  #context(s: Session, msg: OpMessage): EngineContext {
+    const counters = new Map<string, number>();
+    const tagBase = `${s.clientId}/${msg.id}`;
+    const mesh = this.mesh;
+    const rank = this.rank;
+    return {
+      rank,
+      clientId: s.clientId,
+      opId: msg.id,
+      targets: msg.targets,
+      registry: this.registry,
+      pool: this.pool,
+      functions: s.functions,
+      comm: (targets?: readonly number[]) =>
+        new MeshComm({
+          mesh,
+          engineRank: rank,
+          targets: targets ?? msg.targets,
+          tagBase,
+          counters,
+        }),
+      log: (m: string) => this.#log(m),
+    };
+  }
+
+  /** Stops accepting, closes every connection. */
+  close(): Promise<void> {
+    this.mesh.close();
+    return new Promise((resolve) => {
+      if (!this.#wss) {
+        resolve();
+        return;
+      }
+      for (const c of this.#wss.clients) c.terminate();
+      this.#wss.close(() => resolve());
+    });
+  }
+}
