@@ -3,6 +3,22 @@
 export * from "./dtypes.js";
 export * from "./errors.js";
 export * from "./random.js";
+// shape.ts is exported by name: strided.ts and maps-util.ts have helpers of the same
+// names for their own use, and an explicit export takes precedence over `export *`.
+export {
+  broadcastShapes,
+  checkShape,
+  cStrides,
+  normalizeAxes,
+  normalizeAxis,
+  normalizeIndex,
+  product,
+  ravelIndex,
+  sameShape,
+  unravelIndex,
+} from "./shape.js";
+export * from "./ndarray.js";
+export * from "./ndarray-format.js";
 export * from "./grid.js";
 export * from "./dap.js";
 export * from "./dap-validate.js";
