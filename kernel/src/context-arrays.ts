@@ -66,11 +66,11 @@ declare module "./context.js" {
     /**
      * A DistArray whose element at global index `(i, j, ...)` is `fn(i, j, ...)`, evaluated
      * on the engines (`fn` travels as source text: it must not use client variables).
-     * Default dtype: float64.
+     * Default dtype: float64. `shape` may also be a Distribution.
      */
     fromFunction(
       fn: ((...idx: number[]) => unknown) | string,
-      shape: readonly number[] | number,
+      shape: DistOrShape,
       options?: CreateOptions,
     ): DistArray;
     /** Random arrays of this context (counter-based: the same seed gives the same array on any layout). */
@@ -168,11 +168,11 @@ Context.prototype.ones = function (
 Context.prototype.fromFunction = function (
   this: Context,
   fn: ((...idx: number[]) => unknown) | string,
-  shape: readonly number[] | number,
+  shape: DistOrShape,
   options: CreateOptions = {},
 ) {
   const source = functionSource(fn);
-  const dist = resolveDistribution(this, checkShape(shape), options);
+  const dist = resolveDistribution(this, shape, options);
   const dtype = options.dtype === undefined ? "float64" : toDType(options.dtype);
   const key = this.newKey();
   const args: FromFunctionHeader = { key, dtype, distribution: dist.toJSON(), source };

@@ -1,6 +1,13 @@
 // The public client API: `import * as da from "distarray"`.
 export * from "@distarray/engines/core";
-export { Context, countRoundTrips } from "./context.js";
+export type { ClusterStatusRow, StartClusterOptions } from "./cluster/cluster.js";
+export {
+  clearCluster,
+  clusterStatus,
+  restartCluster,
+  startCluster,
+  stopCluster,
+} from "./cluster/cluster.js";
 export type {
   ApplyOptions,
   ContextConnectOptions,
@@ -9,15 +16,25 @@ export type {
   OpRequestOptions,
   OpSendOptions,
 } from "./context.js";
-export {
-  clearCluster,
-  clusterStatus,
-  restartCluster,
-  startCluster,
-  stopCluster,
-} from "./cluster/cluster.js";
-export type { ClusterStatusRow, StartClusterOptions } from "./cluster/cluster.js";
+export { Context, countRoundTrips } from "./context.js";
 export type { Hdf5Mode, LoadHdf5Options, SaveHdf5Options, SaveZarrOptions } from "./io.js";
 export { defaultChunks } from "./io-chunks.js";
 export { type IoProgress, type IoProgressHandler, setIoProgressHandler } from "./io-progress.js";
+
 import "./io.js";
+
+export {
+  type CreateOptions,
+  type DistOrShape,
+  type FromArrayOptions,
+  type LayoutOptions,
+  resolveDistribution,
+} from "./context-arrays.js";
+export { DistArray, type DistArrayInit, type UfuncMethods } from "./distarray.js";
+export {
+  normalizeReductionAxes,
+  type ReduceOptions,
+  reductionResultType,
+} from "./distarray-reduce.js";
+export { type NormalOptions, Random } from "./random.js";
+export * from "./ufuncs.js";
