@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+/**
+ * `dacluster`: manage named clusters of DistArray engines on this host.
+ *
+ *   dacluster start [-n N] [--cluster NAME] [--host HOST] [--memory-limit BYTES]
+ *   dacluster stop [--cluster NAME]
+ *   dacluster restart [--cluster NAME]
+ *   dacluster clear [--cluster NAME]      drop every array the engines hold
+ *   dacluster status [--cluster NAME] [--json]
+ *
+ * The cluster file (with the key) is $DISTARRAY_HOME/clusters/NAME.json, mode 0600.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, InvalidArgumentError } from "commander";
+import {
+  type ClusterStatusRow,
+  clearCluster,
+  clusterStatus,
+  DEFAULT_CLUSTER,
+  defaultEngineCount,
+  restartCluster,
+  startCluster,
+  stopCluster,
+} from "../cluster/cluster.js";
+import { clusterFilePath } from "../cluster/cluster-file.js";
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return "-";
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(2)} MiB`;
+  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+/** The status table as text: one row per engine. */
+export function formatStatusTable(rows: readonly ClusterStatusRow[]): string {
+  const header = ["rank", "pid", "address", "memory", "arrays", "state"];
+  const body = rows.map((r) => [
+    String(r.rank),
+    String(r.pid),
+    r.address,
+    formatBytes(r.memoryBytes),
+    Number.isFinite(r.arrays) ? String(r.arrays) : "-",
+    r.state,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...body.map(line)].join("\n");
+}
+
+export function buildProgram(): Command {
+  const program = new Command("dacluster")
+    .description("Start, stop and inspect clusters of DistArray engines")
+    .showHelpAfterError();
+  const clusterOpt = ["--cluster <name>", "cluster name", DEFAULT_CLUSTER] as const;
+
+  program
+    .command("start")
+    .description("start engines in the background and write the cluster file")
+    .option("-n, --engines <n>", `number of engines (default ${defaultEngineCount()})`, positiveInt)
+    .option(...clusterOpt)
+    .option("--host <host>", "interface the engines listen on", "127.0.0.1")
+    .option("--memory-limit <bytes>", "per-engine memory limit in bytes", positiveInt)
+    .option("--launcher <name>", "how engines are started", "local")
+    .action(
+      async (o: {
+        engines?: number;
+        cluster: string;
+        host: string;
+        memoryLimit?: number;
+        launcher: string;
+      }) => {
+        const opts: Parameters<typeof startCluster>[0] = {
+          name: o.cluster,
+          host: o.host,
+          launcher: o.launcher as "local",
+        };
+        if (o.engines !== undefined) opts.engines = o.engines;
+        if (o.memoryLimit !== undefined) opts.memoryLimit = o.memoryLimit;
+        const file = await startCluster(opts);
+        console.log(
+          `started cluster '${file.name}' with ${file.engines.length} engines (${clusterFilePath(file.name)})`,
+        );
+        for (const e of file.engines)
+          console.log(`  engine ${e.rank}: pid ${e.pid} at ${e.address}`);
+      },
+    );
+
+  program
+    .command("stop")
+    .description("stop the engines and remove the cluster file")
+    .option(...clusterOpt)
+    .action(async (o: { cluster: string }) => {
+      await stopCluster(o.cluster);
+      console.log(`stopped cluster '${o.cluster}'`);
+    });
+
+  program
+    .command("restart")
+    .description("stop and start again (same size; all arrays are lost)")
+    .option(...clusterOpt)
+    .action(async (o: { cluster: string }) => {
+      const file = await restartCluster(o.cluster);
+      console.log(`restarted cluster '${file.name}' with ${file.engines.length} engines`);
+    });
+
+  program
+    .command("clear")
+    .description("drop every array the engines hold")
+    .option(...clusterOpt)
+    .action(async (o: { cluster: string }) => {
+      await clearCluster(o.cluster);
+      console.log(`cleared cluster '${o.cluster}'`);
+    });
+
+  program
+    .command("status")
+    .description("table of engines: rank, pid, address, memory in use, arrays held")
+    .option(...clusterOpt)
+    .option("--json", "print JSON rows")
+    .action(async (o: { cluster: string; json?: boolean }) => {
+      const rows = await clusterStatus(o.cluster);
+      console.log(o.json ? JSON.stringify(rows) : formatStatusTable(rows));
+    });
+  return program;
+}
+
+function isMain(): boolean {
+  try {
+    return (
+      process.argv[1] !== undefined &&
+      realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+    );
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(`dacluster: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      },
+    );
+}
