@@ -45,8 +45,8 @@ test("interrupts (tslab's async and vm's SIGINT messages) become InterruptedErro
     exceptionErrorContent(new Error("Interrupted asynchronously")),
     interruptErrorContent(),
   );
-  assert.equal(
-    exceptionErrorContent(new Error("Script execution interrupted.")).ename,
-    "InterruptedError",
-  );
+  const sigint = Object.assign(new Error("Script execution was interrupted by `SIGINT`"), {
+    code: "ERR_SCRIPT_EXECUTION_INTERRUPTED",
+  });
+  assert.equal(exceptionErrorContent(sigint).ename, "InterruptedError");
 });

@@ -22,7 +22,10 @@ export const COMPILE_ERROR_NAME = "TypeScriptError";
 /** ename of an interrupted cell. */
 export const INTERRUPT_ERROR_NAME = "InterruptedError";
 
-const INTERRUPT_MESSAGES = new Set(["Interrupted asynchronously", "Script execution interrupted."]);
+/** tslab's rejection of an interrupted await. */
+const ASYNC_INTERRUPT_MESSAGE = "Interrupted asynchronously";
+/** Node's error for a synchronous script stopped by SIGINT (vm `breakOnSigint`). */
+const SIGINT_ERROR_CODE = "ERR_SCRIPT_EXECUTION_INTERRUPTED";
 
 /** Stack frames from the kernel's own machinery, which say nothing about the user's code. */
 const INTERNAL_FRAME =
@@ -36,7 +39,13 @@ export function compileErrorContent(diagnostics: readonly CellDiagnostic[]): Err
 }
 
 export function isInterruptError(e: unknown): boolean {
-  return e instanceof Error && INTERRUPT_MESSAGES.has(e.message);
+  if (!(e instanceof Error)) return false;
+  const code = (e as Error & { code?: unknown }).code;
+  return (
+    e.message === ASYNC_INTERRUPT_MESSAGE ||
+    code === SIGINT_ERROR_CODE ||
+    code === "DA_ERR_INTERRUPTED"
+  );
 }
 
 export function interruptErrorContent(): ErrorContent {

@@ -1,0 +1,223 @@
+/**
+ * The kernel driven by @jupyterlab/services through Debian's jupyter_server, as JupyterLab
+ * drives it: start, %dacluster start, compute, display_data, interrupt and continue, comms in
+ * both directions, restart and start again.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, watch } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import {
+  type Kernel,
+  KernelManager,
+  type KernelMessage,
+  ServerConnection,
+} from "@jupyterlab/services";
+import WebSocket from "ws";
+import { jupyterTestEnv, killClusterEngines } from "./jupyter-env.js";
+import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
+
+const env = jupyterTestEnv();
+let server: RunningServer;
+let manager: KernelManager;
+let kernel: Kernel.IKernelConnection;
+
+before(async () => {
+  server = await startJupyterServer(env);
+  const serverSettings = ServerConnection.makeSettings({
+    baseUrl: server.baseUrl,
+    wsUrl: server.wsUrl,
+    token: server.token,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
+  manager = new KernelManager({ serverSettings });
+  await manager.ready;
+  kernel = await manager.startNew({ name: "distarray" });
+});
+
+after(async () => {
+  try {
+    if (kernel && !kernel.isDisposed) await kernel.shutdown();
+  } catch {
+    // the server may already be gone; the PIDs are killed below
+  }
+  manager?.dispose();
+  await server?.stop();
+  killClusterEngines(env.DISTARRAY_HOME);
+});
+
+interface Run {
+  reply: KernelMessage.IExecuteReplyMsg["content"];
+  outputs: KernelMessage.IIOPubMessage[];
+}
+
+/** Executes `code`; `onInput` runs when the kernel announces the cell (execute_input). */
+async function run(code: string, onInput?: () => void): Promise<Run> {
+  const future = kernel.requestExecute({ code, stop_on_error: false });
+  const outputs: KernelMessage.IIOPubMessage[] = [];
+  future.onIOPub = (msg) => {
+    const t = msg.header.msg_type;
+    if (t === "execute_input") onInput?.();
+    else if (t !== "status") outputs.push(msg);
+  };
+  const reply = await future.done;
+  return { reply: reply.content, outputs };
+}
+
+function ofType(r: Run, type: string): Record<string, unknown>[] {
+  return r.outputs
+    .filter((m) => m.header.msg_type === type)
+    .map((m) => m.content as Record<string, unknown>);
+}
+
+function streamText(r: Run): string {
+  return ofType(r, "stream")
+    .map((c) => String(c.text))
+    .join("");
+}
+
+function resultText(r: Run): string {
+  const res = ofType(r, "execute_result")[0];
+  return String((res?.data as Record<string, unknown> | undefined)?.["text/plain"] ?? "");
+}
+
+function assertOk(r: Run): void {
+  assert.equal(r.reply.status, "ok", JSON.stringify(r.outputs.map((m) => m.content)));
+}
+
+test("kernel_info names the language and reports status ok", async () => {
+  const info = await kernel.info;
+  assert.equal(info.status, "ok");
+  assert.equal(info.language_info.name, "typescript");
+  assert.equal(info.implementation, "distarray");
+});
+
+test("%dacluster start -n 2 binds ctx; cells compute on the engines", async () => {
+  const started = await run("%dacluster start -n 2");
+  assertOk(started);
+  assert.match(streamText(started), /started cluster default: 2 engines/);
+  const sum = await run("const a = ctx.ones([4, 5], { dist: 'bn' });\nawait a.sum().item()");
+  assertOk(sum);
+  assert.equal(resultText(sum), "20");
+});
+
+test("display() sends display_data with text/plain and text/html for a DistArray", async () => {
+  const r = await run("display(a);");
+  assertOk(r);
+  const [d] = ofType(r, "display_data");
+  const data = d!.data as Record<string, string>;
+  assert.equal(data["text/plain"], "<DistArray(shape=(4, 5), targets=[0, 1])>");
+  assert.match(data["text/html"]!, /local shape/);
+  assert.match(data["text/html"]!, /<td>0<\/td><td>0<\/td><td>\(2, 5\)<\/td>/);
+  const status = await run("%dacluster status");
+  assertOk(status);
+  const table = ofType(status, "display_data")[0]!.data as Record<string, string>;
+  assert.match(table["text/plain"]!, /^cluster default: 2 engines$/m);
+  assert.equal((table["text/html"]!.match(/<tr>/g) ?? []).length, 3);
+});
+
+test("an unknown magic or bad arguments give an error output; the kernel keeps running", async () => {
+  const bad = await run("%dacluster start -n zero");
+  assert.equal(bad.reply.status, "error");
+  assert.match(String(ofType(bad, "error")[0]!.evalue), /positive integer; got zero/);
+  const unknown = await run("%nosuch");
+  assert.match(String(ofType(unknown, "error")[0]!.evalue), /unknown magic %nosuch/);
+  assert.equal(resultText(await run("1 + 1")), "2");
+});
+
+test("interrupt stops a busy synchronous cell and an awaiting cell; the kernel continues", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "distarray-interrupt-"));
+  const marker = join(dir, "looping");
+  const entered = new Promise<void>((resolve) => {
+    const w = watch(dir, () => {
+      if (existsSync(marker)) {
+        w.close();
+        resolve();
+      }
+    });
+  });
+  const busy = run(
+    `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, "x");\nwhile (true) {}`,
+  );
+  await entered;
+  await kernel.interrupt();
+  const r1 = await busy;
+  assert.equal(r1.reply.status, "error");
+  assert.equal(
+    ofType(r1, "error")[0]!.ename,
+    "InterruptedError",
+    JSON.stringify(r1.outputs.map((m) => m.content)),
+  );
+
+  const waiting = run("await new Promise(() => {})", () => void kernel.interrupt());
+  const r2 = await waiting;
+  assert.equal(r2.reply.status, "error");
+  assert.equal(
+    ofType(r2, "error")[0]!.ename,
+    "InterruptedError",
+    JSON.stringify(r2.outputs.map((m) => m.content)),
+  );
+
+  const resumed = await run("await a.sum().item()");
+  assertOk(resumed);
+  assert.equal(resultText(resumed), "20");
+});
+
+test("comms: the frontend opens one and messages flow both ways; the kernel opens one too", async () => {
+  assertOk(
+    await run(
+      [
+        'jupyter.registerCommTarget("test.echo", (comm, open) => {',
+        "  comm.send({ greeting: open.data });",
+        "  comm.onMessage((m) => comm.send({ echo: m.data, buffers: m.buffers.length }));",
+        "});",
+      ].join("\n"),
+    ),
+  );
+  const comm = kernel.createComm("test.echo");
+  const got: unknown[] = [];
+  const two = new Promise<void>((resolve) => {
+    comm.onMsg = (msg) => {
+      got.push(msg.content.data);
+      if (got.length === 2) resolve();
+    };
+  });
+  await comm.open({ hi: 1 }).done;
+  comm.send({ ping: 2 }, {}, [new Uint8Array([1, 2, 3])]);
+  await two;
+  assert.deepEqual(got, [{ greeting: { hi: 1 } }, { echo: { ping: 2 }, buffers: 1 }]);
+  const info = await kernel.requestCommInfo({ target_name: "test.echo" });
+  assert.deepEqual(Object.keys((info.content as { comms: object }).comms), [comm.commId]);
+  comm.close();
+
+  const fromKernel = new Promise<{ data: unknown; reply: unknown }>((resolve) => {
+    kernel.registerCommTarget("test.front", (c, openMsg) => {
+      c.onMsg = (m) => resolve({ data: openMsg.content.data, reply: m.content.data });
+      c.send({ answer: 42 });
+    });
+  });
+  assertOk(
+    await run(
+      [
+        'const kc = jupyter.openComm("test.front", { x: 1 });',
+        "kc.onMessage((m) => kc.send({ got: m.data }));",
+      ].join("\n"),
+    ),
+  );
+  assert.deepEqual(await fromKernel, { data: { x: 1 }, reply: { got: { answer: 42 } } });
+});
+
+test("restart: the cluster is stopped with the old kernel; start again and compute", async () => {
+  await kernel.restart();
+  const unbound = await run("ctx.targets");
+  assert.equal(unbound.reply.status, "error");
+  assert.match(String(ofType(unbound, "error")[0]!.evalue), /%dacluster start/);
+  assertOk(await run("%dacluster start -n 2"));
+  const r = await run("await ctx.ones([3]).sum().item()");
+  assertOk(r);
+  assert.equal(resultText(r), "3");
+  const stop = await run("%dacluster stop");
+  assertOk(stop);
+  assert.match(streamText(stop), /stopped cluster default/);
+});
