@@ -28,6 +28,11 @@ registerOp({
     const h = args as unknown as CreateHeader;
     const key = argKey(h.key);
     const dtype = argDType(h.dtype);
+    if (h.init !== "empty" && h.init !== "zeros" && h.init !== "ones") {
+      throw new DistArrayError(`create: init must be empty, zeros or ones; got ${String(h.init)}`, {
+        code: "DA_ERR_PROTOCOL",
+      });
+    }
     const { local } = localDistributionFromWire(ectx, h.distribution);
     const a = newLocalArray(ectx, local, dtype, h.init !== "empty");
     if (h.init === "ones") {
@@ -39,10 +44,6 @@ registerOp({
       } else {
         data.fill(1);
       }
-    } else if (h.init !== "zeros" && h.init !== "empty") {
-      throw new DistArrayError(`create: init must be empty, zeros or ones; got ${String(h.init)}`, {
-        code: "DA_ERR_PROTOCOL",
-      });
     }
     ectx.registry.set(key, a);
     return undefined;

@@ -1,7 +1,15 @@
 // Loads every op group; each file registers its ops with registerOp (op-types.ts) when
 // imported. Add one entry per new ops/*.ts file to OP_GROUPS. A group that fails to load is
 // logged and its ops answer "not implemented"; the engine still serves the others.
-export const OP_GROUPS = ["./core-basic.js", "./core-apply.js", "./io-ops.js"];
+export const OP_GROUPS = [
+  "./core-basic.js",
+  "./core-apply.js",
+  "./io-ops.js",
+  "./array-create.js",
+  "./array-elements.js",
+  "./array-math.js",
+  "./array-reduce.js",
+];
 
 /** Imports every op group; resolves to the groups that failed, with their errors. */
 export async function loadOps(
