@@ -183,3 +183,92 @@ export function* groupRuns(
   }
   if (cur !== null) yield cur;
 }
+
+/** `count` local positions from `localStart` holding globals `globalStart + k*step`. */
+export interface Segment {
+  localStart: number;
+  globalStart: number;
+  step: number;
+  count: number;
+}
+
+/**
+ * Splits an axis' index list into arithmetic progressions with a positive step, greedily
+ * in local order: a block axis gives one segment (step 1), a cyclic axis one segment
+ * (step P), a block-cyclic axis one per block, unstructured indices whatever runs exist.
+ * Segments of more than `maxCount` elements are split.
+ */
+export function axisSegments(
+  ix: ArrayLike<number>,
+  maxCount = Number.POSITIVE_INFINITY,
+): Segment[] {
+  const out: Segment[] = [];
+  let i = 0;
+  while (i < ix.length) {
+    let j = i + 1;
+    const step = j < ix.length ? ix[j]! - ix[i]! : 1;
+    if (step > 0) {
+      while (j < ix.length && ix[j]! - ix[j - 1]! === step && j - i < maxCount) j++;
+    }
+    out.push({ localStart: i, globalStart: ix[i]!, step: step > 0 ? step : 1, count: j - i });
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Copies between a C-order block of shape `counts` and the sub-box of a C-order local
+ * array (`localShape`) starting at `localStarts` (all in elements of `itemsize` bytes).
+ * `toLocal` copies block -> local, otherwise local -> block.
+ */
+export function copyBox(
+  block: Uint8Array,
+  local: Uint8Array,
+  localShape: readonly number[],
+  localStarts: readonly number[],
+  counts: readonly number[],
+  itemsize: number,
+  toLocal: boolean,
+): void {
+  const n = counts.length;
+  if (n === 0) {
+    if (toLocal) local.set(block.subarray(0, itemsize));
+    else block.set(local.subarray(0, itemsize));
+    return;
+  }
+  const lstride = new Array<number>(n).fill(1);
+  for (let a = n - 2; a >= 0; a--) lstride[a] = lstride[a + 1]! * localShape[a + 1]!;
+  const rowBytes = counts[n - 1]! * itemsize;
+  const rows = counts.slice(0, n - 1).reduce((p, x) => p * x, 1);
+  const idx = new Array<number>(Math.max(0, n - 1)).fill(0);
+  for (let r = 0; r < rows; r++) {
+    let off = localStarts[n - 1]!;
+    for (let a = 0; a < n - 1; a++) off += (localStarts[a]! + idx[a]!) * lstride[a]!;
+    const l = off * itemsize;
+    const b = r * rowBytes;
+    if (toLocal) local.set(block.subarray(b, b + rowBytes), l);
+    else block.set(local.subarray(l, l + rowBytes), b);
+    for (let a = n - 2; a >= 0; a--) {
+      idx[a]!++;
+      if (idx[a]! < counts[a]!) break;
+      idx[a] = 0;
+    }
+  }
+}
+
+/** Every combination of one segment per axis (the cartesian product), in C order. */
+export function* segmentBoxes(perAxis: readonly Segment[][]): Generator<Segment[]> {
+  const n = perAxis.length;
+  if (perAxis.some((s) => s.length === 0)) return;
+  const idx = new Array<number>(n).fill(0);
+  for (;;) {
+    yield idx.map((k, a) => perAxis[a]![k]!);
+    let a = n - 1;
+    for (; a >= 0; a--) {
+      idx[a]!++;
+      if (idx[a]! < perAxis[a]!.length) break;
+      idx[a] = 0;
+    }
+    if (a < 0) return;
+  }
+}
