@@ -255,6 +255,11 @@ export class Context {
     return this.#closed;
   }
 
+  /** The engines' process ids, in target order (as reported in the handshake). */
+  get enginePids(): number[] {
+    return this.targets.map((t) => this.#transports.get(t)?.pid ?? -1);
+  }
+
   /** Ranks whose engine connection was lost. */
   get deadTargets(): number[] {
     return [...this.#dead.keys()].sort((a, b) => a - b);
