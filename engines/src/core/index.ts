@@ -16,7 +16,6 @@ export * from "./maps-local.js";
 export * from "./ndarray.js";
 export * from "./ndarray-format.js";
 export * from "./random.js";
-export * from "./reductions.js";
 // shape.ts is exported by name: strided.ts and maps-util.ts have helpers of the same
 // names for their own use, and an explicit export takes precedence over `export *`.
 export {
