@@ -126,7 +126,7 @@ export interface DistBuffer {
 }
 
 /** A Python tuple: a frozen array of the given items. */
-export function tuple<T>(...items: T[]): readonly T[] {
+export function tuple<const T extends unknown[]>(...items: T): Readonly<T> {
   return Object.freeze(items);
 }
 

@@ -2,17 +2,9 @@
 // and a test alike. Each module below is one concern; this file only re-exports.
 
 export * from "./cast.js";
-export * from "./dap.js";
-export * from "./dap-validate.js";
-export * from "./distribution.js";
 export * from "./dtypes.js";
 export * from "./errors.js";
-export * from "./grid.js";
 export * from "./local-array.js";
-export * from "./local-distribution.js";
-export * from "./maps.js";
-export * from "./maps-build.js";
-export * from "./maps-local.js";
 export * from "./ndarray.js";
 export * from "./ndarray-format.js";
 export * from "./random.js";
@@ -33,3 +25,11 @@ export {
 export * from "./strided.js";
 export * from "./ufunc-loops.js";
 export * from "./ufunc-table.js";
+export * from "./grid.js";
+export * from "./dap.js";
+export * from "./dap-validate.js";
+export * from "./maps-local.js";
+export * from "./maps.js";
+export * from "./maps-build.js";
+export * from "./distribution.js";
+export * from "./local-distribution.js";
