@@ -614,6 +614,23 @@ export class Context {
   }
 
   /**
+   * Rejects every pending request with DistArrayError (DA_ERR_INTERRUPTED) and forgets it, so
+   * late replies are dropped; work already sent still finishes on the engines. The Jupyter
+   * kernel calls this when the user interrupts a cell. Returns how many requests were cancelled.
+   */
+  cancelPending(reason = "interrupted"): number {
+    const err = new DistArrayError(`operation cancelled: ${reason}`, {
+      code: "DA_ERR_INTERRUPTED",
+    });
+    const pending = [...this.#pending.values()];
+    for (const p of pending) {
+      this.#pending.delete(p.id);
+      p.reject(err);
+    }
+    return pending.length;
+  }
+
+  /**
    * Deletes this context's arrays (best effort), closes the connections and, for a context
    * from `Context.start`, stops its engines. Pending requests reject with ContextError.
    * Calling it twice is harmless.

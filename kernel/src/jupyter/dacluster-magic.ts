@@ -175,8 +175,7 @@ export class DaclusterMagic implements LineMagic {
 
   /** Cancels the bound context's pending engine operations (on a kernel interrupt). */
   interrupt(): void {
-    const ctx = this.#ctx as (Context & { cancelPending?: (reason?: string) => void }) | undefined;
-    ctx?.cancelPending?.("interrupted");
+    this.#ctx?.cancelPending("interrupted");
   }
 
   /** Closes ctx and stops the cluster this kernel started. */

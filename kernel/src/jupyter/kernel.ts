@@ -15,6 +15,7 @@ import { CommRegistry } from "./comms.js";
 import { DaclusterMagic } from "./dacluster-magic.js";
 import { toMimeBundle } from "./display-format.js";
 import { exceptionErrorContent } from "./error-content.js";
+import { installIoProgressBars } from "./io-progress-bars.js";
 import { type MagicIO, MagicRegistry } from "./magics.js";
 import { type Channel, type ConnectionInfo, KernelSockets } from "./sockets.js";
 import { type JupyterMessage, type MessageHeader, PROTOCOL_VERSION } from "./wire.js";
@@ -105,6 +106,7 @@ export class DistArrayKernel {
     kernel = new DistArrayKernel(sockets, executor, comms, dacluster, { ...options, log });
     kernel.#installBridge();
     kernel.#captureStreams();
+    installIoProgressBars();
     try {
       await executor.preload();
     } catch (e) {
