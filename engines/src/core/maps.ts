@@ -229,6 +229,16 @@ export class BlockMap extends AxisMapBase {
     }
     this.boundaryPadding = Object.freeze([boundary[0], boundary[1]]) as readonly [number, number];
     this.periodic = options.periodic ?? false;
+    for (let r = 0; r < this.gridSize; r++) {
+      const [left, right] = this.padding(r);
+      const local =
+        this.ownedSize(r) + (r === 0 ? 0 : left) + (r === this.gridSize - 1 ? 0 : right);
+      if (left + right > local) {
+        throw dimDataError(
+          `padding [${left}, ${right}] of position ${r} is wider than its ${local} local elements`,
+        );
+      }
+    }
   }
 
   /** Regular blocks of DistArray's `_start_stop_block` for `size` over `gridSize`. */
