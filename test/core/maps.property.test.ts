@@ -32,7 +32,9 @@ const unstructuredArb = fc
   )
   .map(([perm, where, parts]) => {
     const indices: number[][] = Array.from({ length: parts }, () => []);
-    perm.forEach((g, i) => indices[where[i]!]!.push(g));
+    perm.forEach((g, i) => {
+      indices[where[i]!]!.push(g);
+    });
     return indices;
   });
 

@@ -504,7 +504,11 @@ export class Distribution {
 // is left empty: N over P regular blocks of ceil(N/P) fill only ceil(N/ceil(N/P))
 // ranks (5 over 4 is 2, 2, 1), so a grid chosen automatically keeps only those.
 // A grid the caller gives is kept as is (empty trailing blocks allowed).
-function withoutEmptyBlocks(grid: number[], shape: readonly number[], dist: readonly DistType[]): number[] {
+function withoutEmptyBlocks(
+  grid: number[],
+  shape: readonly number[],
+  dist: readonly DistType[],
+): number[] {
   return grid.map((p, axis) => {
     const n = shape[axis]!;
     if (dist[axis] !== "b" || n === 0) return p;
