@@ -3,11 +3,21 @@
  * to (opened on first use), and a mailbox of messages received from peers, keyed by tag and
  * sender. Peers' addresses come from the clients' hellos (taken from the cluster file).
  */
-import { EngineDiedError } from "../core/errors.js";
+import { DistArrayError, EngineDiedError, type ErrorCode } from "../core/errors.js";
 import type { MeshMessage, PeerAddress } from "../core/protocol.js";
 import { packValue, unpackValue } from "../core/protocol-codec.js";
 import type { Channel } from "./wire/channel.js";
 import { connectChannel } from "./wire/handshake.js";
+
+/** Tag of the mesh message that aborts an op on the receiving engine. */
+const ABORT_TAG = "!abort";
+/** How many aborted ops are remembered (an abort may arrive before the op starts). */
+const MAX_ABORTED = 10_000;
+
+/** A collective was abandoned because another member of the op failed. */
+export class OpAbortedError extends DistArrayError {
+  static override defaultCode: ErrorCode = "DA_ERR_ENGINE";
+}
 
 interface Box {
   queue: unknown[];
@@ -31,6 +41,7 @@ export class Mesh {
   #out = new Map<number, Promise<Channel>>();
   #boxes = new Map<string, Map<number, Box>>();
   #dead = new Map<number, EngineDiedError>();
+  #aborted = new Map<string, Error>();
 
   constructor(options: MeshOptions) {
     this.rank = options.rank;
@@ -98,14 +109,19 @@ export class Mesh {
     await ch.send(msg, buffers);
   }
 
-  /** The next value engine `source` sent under `tag`. Rejects with EngineDiedError if it dies. */
+  /**
+   * The next value engine `source` sent under `tag`. Rejects with EngineDiedError if it
+   * dies, or with the failure of another member if the op was aborted.
+   */
   recv(source: number, tag: string): Promise<unknown> {
+    const aborted = this.#abortedFor(tag);
     const box = this.#box(tag, source);
     if (box.queue.length > 0) {
       const v = box.queue.shift();
       this.#gc(tag, source, box);
       return Promise.resolve(v);
     }
+    if (aborted) return Promise.reject(aborted);
     const dead = this.#dead.get(source);
     if (dead) return Promise.reject(dead);
     // Make sure we notice if the source is gone: keep a connection to it open.
@@ -115,7 +131,51 @@ export class Mesh {
 
   /** A message that arrived on an inbound peer channel. */
   deliver(msg: MeshMessage, buffers: Uint8Array[]): void {
+    if (msg.tag === ABORT_TAG) {
+      const v = msg.value as { opTag?: unknown; message?: unknown };
+      if (typeof v?.opTag === "string") {
+        this.abortLocal(
+          v.opTag,
+          new OpAbortedError(`engine ${msg.from} failed: ${String(v.message)}`, { rank: msg.from }),
+        );
+      }
+      return;
+    }
     this.#deliverValue(msg.tag, msg.from, unpackValue(msg.value, buffers));
+  }
+
+  #abortedFor(tag: string): Error | undefined {
+    if (this.#aborted.size === 0) return undefined;
+    const bar = tag.indexOf("|");
+    return this.#aborted.get(bar < 0 ? tag : tag.slice(0, bar));
+  }
+
+  /**
+   * Marks the op with tag prefix `opTag` failed here: its pending and future receives reject
+   * with `error`, so members waiting in a collective do not hang.
+   */
+  abortLocal(opTag: string, error: Error): void {
+    if (this.#aborted.has(opTag)) return;
+    this.#aborted.set(opTag, error);
+    if (this.#aborted.size > MAX_ABORTED) this.#aborted.delete(this.#aborted.keys().next().value!);
+    const prefix = `${opTag}|`;
+    for (const [tag, byFrom] of [...this.#boxes]) {
+      if (!tag.startsWith(prefix)) continue;
+      for (const box of byFrom.values()) for (const w of box.waiters.splice(0)) w.reject(error);
+      this.#boxes.delete(tag);
+    }
+  }
+
+  /** Tells the other `targets` that this engine failed op `opTag` (best effort). */
+  abortOthers(opTag: string, targets: readonly number[], message: string): void {
+    for (const t of targets) {
+      if (t === this.rank || this.#dead.has(t)) continue;
+      this.#channel(t)
+        .then((ch) =>
+          ch.send({ t: "mesh", tag: ABORT_TAG, from: this.rank, value: { opTag, message } }),
+        )
+        .catch(() => undefined);
+    }
   }
 
   #deliverValue(tag: string, from: number, value: unknown): void {

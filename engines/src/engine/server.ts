@@ -225,6 +225,13 @@ export class EngineServer {
         `op ${msg?.op ?? "?"} #${msg?.id ?? "?"} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
       );
       const error = errorToWire(e, this.rank);
+      if (msg && msg.targets.length > 1) {
+        this.mesh.abortLocal(
+          `${s.clientId}/${msg.id}`,
+          e instanceof Error ? e : new Error(String(e)),
+        );
+        this.mesh.abortOthers(`${s.clientId}/${msg.id}`, msg.targets, error.message);
+      }
       const h = header as { id?: unknown; reply?: unknown; op?: unknown; keys?: unknown };
       const id = msg?.id ?? (Number.isSafeInteger(h?.id) ? (h.id as number) : null);
       const wantsReply = msg ? msg.reply : h?.reply === true;
