@@ -4,6 +4,7 @@
 export * from "./cast.js";
 export * from "./dtypes.js";
 export * from "./errors.js";
+export * from "./float-format.js";
 export * from "./local-array.js";
 export * from "./ndarray.js";
 export * from "./ndarray-format.js";
