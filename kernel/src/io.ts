@@ -159,42 +159,56 @@ async function onEach(
   return replies;
 }
 
-Context.prototype.saveDnpy = async function saveDnpy(this: Context, name, a) {
+Context.prototype.saveDnpy = function saveDnpy(this: Context, name, a) {
   const arr = checkArray(a);
   const targets = arr.targets;
   const files = dnpyNames(name, targets.length);
-  const progress = new ProgressReporter("saveDnpy", files[0]!, progressTotal(arr));
-  try {
-    await onEach(
-      this,
-      "io-save",
-      targets,
-      { format: "dnpy", step: "write", key: arr.key },
-      [arr.key],
-      progress,
-      (_, i) => ({
-        file: files[i],
-      }),
-    );
-  } finally {
-    progress.finish();
-  }
+  return (async () => {
+    const progress = new ProgressReporter("saveDnpy", files[0]!, progressTotal(arr));
+    try {
+      await onEach(
+        this,
+        "io-save",
+        targets,
+        { format: "dnpy", step: "write", key: arr.key },
+        [arr.key],
+        progress,
+        (_, i) => ({
+          file: files[i],
+        }),
+      );
+    } finally {
+      progress.finish();
+    }
+  })();
 };
 
-Context.prototype.loadDnpy = async function loadDnpy(this: Context, name) {
+Context.prototype.loadDnpy = function loadDnpy(this: Context, name) {
+  if (typeof name !== "string") {
+    dnpyNames(name, Array.isArray(name) ? name.length : -1);
+    if (name.length > this.targets.length) {
+      throw new TypeError(
+        `a list of names must hold one name per target (at most ${this.targets.length}); got ${name.length}`,
+      );
+    }
+  }
+  return loadDnpyImpl(this, name);
+};
+
+async function loadDnpyImpl(ctx: Context, name: string | readonly string[]): Promise<DistArray> {
   let files: string[];
   if (typeof name === "string") {
     // The number of ranks comes from the first file's dim data.
     const first = dnpyNames(name, 1)[0]!;
-    const [h] = await this.requestOp("io-load", {
-      targets: [this.targets[0]!],
+    const [h] = await ctx.requestOp("io-load", {
+      targets: [ctx.targets[0]!],
       args: { format: "dnpy", step: "header", file: first },
     });
     const dims = (h!.result as { dimData: { proc_grid_size?: number }[] }).dimData;
     const n = dims.reduce((p, d) => p * (d.proc_grid_size ?? 1), 1);
-    if (n > this.targets.length) {
+    if (n > ctx.targets.length) {
       throw new DistArrayError(
-        `${first}: the array was saved on ${n} engines; this context has ${this.targets.length}`,
+        `${first}: the array was saved on ${n} engines; this context has ${ctx.targets.length}`,
         {
           code: "DA_ERR_VALUE",
         },
@@ -203,14 +217,14 @@ Context.prototype.loadDnpy = async function loadDnpy(this: Context, name) {
     files = dnpyNames(name, n);
   } else {
     files = dnpyNames(name, Array.isArray(name) ? name.length : -1);
-    if (files.length > this.targets.length) {
+    if (files.length > ctx.targets.length) {
       throw new TypeError(
-        `a list of names must hold one name per target (${this.targets.length}); got ${files.length}`,
+        `a list of names must hold one name per target (${ctx.targets.length}); got ${files.length}`,
       );
     }
   }
-  const targets = this.targets.slice(0, files.length);
-  const headers = await this.requestOp("io-load", {
+  const targets = ctx.targets.slice(0, files.length);
+  const headers = await ctx.requestOp("io-load", {
     targets,
     args: { format: "dnpy", step: "header" },
     perTarget: (_, i) => ({ args: { file: files[i] } }),
@@ -227,7 +241,7 @@ Context.prototype.loadDnpy = async function loadDnpy(this: Context, name) {
   let distribution: Distribution;
   try {
     distribution = Distribution.fromDimDataPerRank(
-      this,
+      ctx,
       info.map((x) => x.dimData) as never,
       targets,
     );
@@ -240,12 +254,12 @@ Context.prototype.loadDnpy = async function loadDnpy(this: Context, name) {
     );
   }
   const dtype = info[0]!.dtype;
-  const key = this.newKey();
+  const key = ctx.newKey();
   const total = distribution.size * (info[0] ? bytesPer(dtype) : 0);
   const progress = new ProgressReporter("loadDnpy", files[0]!, total);
   try {
     await onEach(
-      this,
+      ctx,
       "io-load",
       targets,
       { format: "dnpy", step: "read", newKey: key, distribution: distribution.toJSON() },
@@ -258,8 +272,8 @@ Context.prototype.loadDnpy = async function loadDnpy(this: Context, name) {
   } finally {
     progress.finish();
   }
-  return wrapNew(this, distribution, dtype, key);
-};
+  return wrapNew(ctx, distribution, dtype, key);
+}
 
 function bytesPer(dtype: DType): number {
   return DTYPE_INFO[dtype].itemsize;
@@ -296,9 +310,10 @@ async function loadParts(
   return wrapNew(ctx, distribution, replyDType(replies, file), key);
 }
 
-Context.prototype.loadNpy = async function loadNpy(this: Context, file, distribution) {
+Context.prototype.loadNpy = function loadNpy(this: Context, file, distribution) {
   const path = checkPath(file, "file");
-  return loadParts(this, "loadNpy", "npy", path, checkDistribution(distribution));
+  const d = checkDistribution(distribution);
+  return loadParts(this, "loadNpy", "npy", path, d);
 };
 
 /**
@@ -345,10 +360,10 @@ async function saveSingle(
   }
 }
 
-Context.prototype.saveNpy = async function saveNpy(this: Context, file, a) {
+Context.prototype.saveNpy = function saveNpy(this: Context, file, a) {
   const path = checkPath(file, "file");
   const arr = checkArray(a);
-  await saveSingle(
+  return saveSingle(
     this,
     "saveNpy",
     "npy",
@@ -370,7 +385,7 @@ Context.prototype.saveNpy = async function saveNpy(this: Context, file, a) {
 
 const HDF5_MODES: readonly string[] = ["w", "w-", "a"];
 
-Context.prototype.saveHdf5 = async function saveHdf5(this: Context, file, a, options = {}) {
+Context.prototype.saveHdf5 = function saveHdf5(this: Context, file, a, options = {}) {
   const path = checkPath(file, "file");
   const arr = checkArray(a);
   const key = options.key ?? "buffer";
@@ -383,7 +398,7 @@ Context.prototype.saveHdf5 = async function saveHdf5(this: Context, file, a, opt
     });
   }
   const chunks = checkChunks(options.chunks, arr) ?? defaultChunks(arr.distribution, arr.dtype);
-  await saveSingle(
+  return saveSingle(
     this,
     "saveHdf5",
     "hdf5",
@@ -404,16 +419,12 @@ Context.prototype.saveHdf5 = async function saveHdf5(this: Context, file, a, opt
   );
 };
 
-Context.prototype.loadHdf5 = async function loadHdf5(
-  this: Context,
-  file,
-  distribution,
-  options = {},
-) {
+Context.prototype.loadHdf5 = function loadHdf5(this: Context, file, distribution, options = {}) {
   const path = checkPath(file, "file");
   const key = options.key ?? "buffer";
   if (typeof key !== "string") throw new TypeError("key must be a string");
-  return loadParts(this, "loadHdf5", "hdf5", path, checkDistribution(distribution), { key });
+  const d = checkDistribution(distribution);
+  return loadParts(this, "loadHdf5", "hdf5", path, d, { key });
 };
 
 function checkChunks(chunks: unknown, arr: DistArray): number[] | undefined {
@@ -432,7 +443,7 @@ function checkChunks(chunks: unknown, arr: DistArray): number[] | undefined {
   return chunks;
 }
 
-Context.prototype.saveZarr = async function saveZarr(this: Context, path, a, options = {}) {
+Context.prototype.saveZarr = function saveZarr(this: Context, path, a, options = {}) {
   const dir = checkPath(path, "path");
   const arr = checkArray(a);
   const format = options.format ?? 3;
@@ -443,7 +454,7 @@ Context.prototype.saveZarr = async function saveZarr(this: Context, path, a, opt
   }
   const chunks = checkChunks(options.chunks, arr) ?? defaultChunks(arr.distribution, arr.dtype);
   const meta = { format, dtype: arr.dtype, shape: arr.shape, chunks };
-  await saveSingle(this, "saveZarr", "zarr", dir, arr, { meta }, async (temp, _c, progress) => {
+  return saveSingle(this, "saveZarr", "zarr", dir, arr, { meta }, async (temp, _c, progress) => {
     // Chunks inside one engine's part: all engines in parallel.
     const owned = await onEach(
       this,
@@ -475,17 +486,26 @@ Context.prototype.saveZarr = async function saveZarr(this: Context, path, a, opt
   });
 };
 
-Context.prototype.loadZarr = async function loadZarr(this: Context, path, distribution) {
+Context.prototype.loadZarr = function loadZarr(this: Context, path, distribution) {
   const dir = checkPath(path, "path");
+  const given = distribution === undefined ? undefined : checkDistribution(distribution);
+  return loadZarrImpl(this, dir, given);
+};
+
+async function loadZarrImpl(
+  ctx: Context,
+  dir: string,
+  distribution: Distribution | undefined,
+): Promise<DistArray> {
   let d: Distribution;
   if (distribution === undefined) {
-    const [info] = await this.requestOp("io-load", {
-      targets: [this.targets[0]!],
+    const [info] = await ctx.requestOp("io-load", {
+      targets: [ctx.targets[0]!],
       args: { format: "zarr", step: "info", file: dir },
     });
-    d = Distribution.fromShape(this, (info!.result as { shape: number[] }).shape);
+    d = Distribution.fromShape(ctx, (info!.result as { shape: number[] }).shape);
   } else {
-    d = checkDistribution(distribution);
+    d = distribution;
   }
-  return loadParts(this, "loadZarr", "zarr", dir, d);
-};
+  return loadParts(ctx, "loadZarr", "zarr", dir, d);
+}

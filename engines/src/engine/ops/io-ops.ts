@@ -93,6 +93,16 @@ function wrapRead(file: string, e: unknown): never {
   throw new FormatError(`${file}: cannot read (${err.message ?? String(e)})`, { cause: e });
 }
 
+/** Runs `fn`; if it fails, removes the temporary `temp` it may have started. */
+async function withTemp<T>(temp: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    discardTemp(temp);
+    throw e;
+  }
+}
+
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -113,9 +123,14 @@ registerOp({
           return { result: saveDnpy(ectx, args, file) };
         case "npy:create": {
           const temp = tempPathFor(file);
+          const dtype = argDType(args.dtype);
           const shape = args.shape as number[];
-          const dataOffset = createNpyFile(temp, argDType(args.dtype), shape);
-          return { result: { temp, dataOffset } };
+          return {
+            result: await withTemp(temp, async () => ({
+              temp,
+              dataOffset: createNpyFile(temp, dtype, shape),
+            })),
+          };
         }
         case "npy:write": {
           const a = getLocalArray(ectx, argKey(args.key));
@@ -143,17 +158,21 @@ registerOp({
               code: "DA_ERR_VALUE",
             });
           }
-          if (mode === "a" && exists) copyFileSync(file, temp);
-          await h5CreateDataset(
-            temp,
-            mode === "a" && exists ? "a" : "w",
-            argString(args.key, "key"),
-            argDType(args.dtype),
-            args.shape as number[],
-            args.chunks as number[],
-            file,
-          );
-          return { result: { temp } };
+          return {
+            result: await withTemp(temp, async () => {
+              if (mode === "a" && exists) copyFileSync(file, temp);
+              await h5CreateDataset(
+                temp,
+                mode === "a" && exists ? "a" : "w",
+                argString(args.key, "key"),
+                argDType(args.dtype),
+                args.shape as number[],
+                args.chunks as number[],
+                file,
+              );
+              return { temp };
+            }),
+          };
         }
         case "hdf5:write": {
           const a = getLocalArray(ectx, argKey(args.arrayKey));
@@ -169,8 +188,12 @@ registerOp({
         }
         case "zarr:create": {
           const temp = tempPathFor(file);
-          zarrWriteMetadata(temp, args.meta as ZarrArrayMeta);
-          return { result: { temp } };
+          return {
+            result: await withTemp(temp, async () => {
+              zarrWriteMetadata(temp, args.meta as ZarrArrayMeta);
+              return { temp };
+            }),
+          };
         }
         case "zarr:write": {
           const a = getLocalArray(ectx, argKey(args.key));
