@@ -24,6 +24,9 @@ describe("da.array: dtype inference as numpy.array", () => {
     assert.equal(array([1n, 2n]).dtype, "int64");
     assert.equal(array([1, { re: 0, im: 1 }]).dtype, "complex128");
     assert.equal(array([2n ** 63n]).dtype, "uint64");
+    assert.equal(array([2 ** 63]).dtype, "uint64");
+    assert.equal(array([1e20, 1]).dtype, "float64");
+    assert.equal(array([-1e19]).dtype, "float64");
     assert.equal(array([]).dtype, "float64");
   });
 

@@ -370,7 +370,8 @@ export function castData(from: DType, src: TypedArray, to: DType): TypedArray {
 /**
  * The dtype NumPy infers for these leaf values (`numpy.array(list).dtype`): bool if all
  * are booleans, complex128 if any is complex, float64 if any number is not an integer
- * (or is NaN/infinite), else int64 (uint64 when a value exceeds int64 but fits uint64).
+ * (or is NaN/infinite, or outside every 64-bit integer range), else int64 (uint64 when a
+ * value exceeds int64 but fits uint64).
  */
 function inferDType(leaves: readonly Scalar[]): DType {
   if (leaves.length === 0) return "float64";
@@ -382,7 +383,9 @@ function inferDType(leaves: readonly Scalar[]): DType {
       if (v > 0x7fffffffffffffffn) big = true;
       if (kind === "bool") kind = "int";
     } else if (typeof v === "number") {
-      if (Number.isInteger(v)) {
+      // An integer-valued number acts as a Python int, unless no 64-bit integer holds
+      // it (1e20): then it can only have been meant as a float.
+      if (Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 64) {
         if (v >= 2 ** 63) big = true;
         if (kind === "bool") kind = "int";
       } else if (kind !== "complex") kind = "float";
