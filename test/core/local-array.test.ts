@@ -164,6 +164,29 @@ describe("LocalArray data operations", () => {
     assert.notEqual(same.data, la.data);
   });
 
+  it("setLocalArray replaces the local data; a wrong shape is DA_ERR_SHAPE", () => {
+    const la = new LocalArray(example(), "float64");
+    la.setLocalArray(arange(12, { dtype: "int32" }).reshape([3, 4]));
+    assert.equal(la.getGlobal([2, 7]), 11);
+    assert.throws(
+      () => la.setLocalArray(arange(12).reshape([4, 3])),
+      (e) => e instanceof DistArrayError && e.code === "DA_ERR_SHAPE",
+    );
+  });
+
+  it("isCompatible compares global shape, dist and grid shape only", () => {
+    const a = new LocalArray(example());
+    const b = new LocalArray(
+      LocalDistribution.fromShape([5, 9], { dist: "bc", gridShape: [2, 2], commSize: 4, rank: 2 }),
+      "int8",
+    );
+    assert.ok(a.isCompatible(b));
+    const c = new LocalArray(
+      LocalDistribution.fromShape([5, 9], { dist: "bb", gridShape: [2, 2], commSize: 4, rank: 1 }),
+    );
+    assert.ok(!a.isCompatible(c));
+  });
+
   it("zeros, ones and fromFunction with complex and bool dtypes", () => {
     const ld = example();
     assert.ok([...LocalArray.zeros(ld).data].every((v) => v === 0));

@@ -8,7 +8,7 @@ import { DTYPE_INFO, type DType, type Scalar, type TypedArray, toDType } from ".
 import { DistArrayError } from "./errors.js";
 import type { LocalDistribution } from "./local-distribution.js";
 import { castData, NDArray, readElement, writeElement } from "./ndarray.js";
-import { product, ravelIndex, unravelIndex } from "./shape.js";
+import { product, ravelIndex, sameShape, unravelIndex } from "./shape.js";
 
 /**
  * The collectives an engine attaches as `LocalArray.comm` inside `apply`: ranks are
@@ -240,6 +240,36 @@ export class LocalArray {
   *ndenumerate(): Generator<[number[], Scalar]> {
     let flat = 0;
     for (const g of this.#globalIndices()) yield [g, readElement(this.dtype, this.data, flat++)];
+  }
+
+  /**
+   * Replaces the local data with `a`'s, cast to this dtype (`set_localarray`).
+   * @throws DistArrayError DA_ERR_SHAPE unless `a.shape` equals the local shape.
+   */
+  setLocalArray(a: NDArray): void {
+    if (!(a instanceof NDArray)) throw new TypeError("setLocalArray needs an NDArray");
+    if (!sameShape(a.shape, this.localShape)) {
+      throw new DistArrayError(
+        `local array must have the local shape [${this.localShape.join(", ")}]; got [${a.shape.join(", ")}]`,
+        { code: "DA_ERR_SHAPE" },
+      );
+    }
+    this.data.set(
+      (a.dtype === this.dtype ? a.data : castData(a.dtype, a.data, this.dtype)) as never,
+    );
+  }
+
+  /**
+   * True when `other` has the same global shape, dist types and grid shape: DistArray's
+   * `compatibility_hash` test, which ignores the actual bounds (REFERENCE 4.3).
+   */
+  isCompatible(other: LocalArray): boolean {
+    return (
+      other instanceof LocalArray &&
+      sameShape(other.globalShape, this.globalShape) &&
+      sameShape(other.gridShape, this.gridShape) &&
+      other.dist.join() === this.dist.join()
+    );
   }
 
   /** Sets every local element to `value`, converted as NumPy assignment converts. */
