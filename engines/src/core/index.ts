@@ -34,3 +34,4 @@ export * from "./maps.js";
 export * from "./maps-build.js";
 export * from "./distribution.js";
 export * from "./local-distribution.js";
+export * from "./reductions.js";

@@ -1,0 +1,282 @@
+/**
+ * The local passes of the reductions (reductions.ts holds the API). Each output element
+ * folds, in NumPy's order, the inner runs of its inputs: `acc = 0; for each outer
+ * position: acc += pairwise(run)`, which is what NumPy's iterator does for a C-ordered
+ * array (it sums the innermost reduced axis pairwise and the outer reduced axes in order).
+ */
+import { bigIntToFloat32, castReal } from "./cast.js";
+import { DTYPE_INFO, type DType, isComplexDType, type TypedArray } from "./dtypes.js";
+import { DTypeError } from "./errors.js";
+import {
+  exactBigSum,
+  exactIntSum,
+  pairwiseSum32,
+  pairwiseSum64,
+  pairwiseSumComplex,
+} from "./reduction-sum.js";
+import type { ReductionOp, ReductionPlan } from "./reductions.js";
+import type { StridedOperand } from "./strided.js";
+
+type Num = ArrayLike<number>;
+
+/** Reads element k of `data` (dtype `from`) as a value of float/complex-part precision. */
+function toFloat(from: DType, data: TypedArray, k: number, single: boolean): number {
+  const v = isComplexDType(from) ? data[2 * k]! : data[k]!;
+  if (typeof v === "bigint") return single ? bigIntToFloat32(v) : Number(v);
+  return single ? Math.fround(v) : v;
+}
+
+/**
+ * Copies one run into `scratch` converted to the accumulator (float or complex `acc`),
+ * as NumPy's buffered casting does before summing; returns the scratch.
+ */
+function castRun(
+  src: StridedOperand,
+  start: number,
+  len: number,
+  stride: number,
+  acc: DType,
+  scratch: Float64Array,
+): Float64Array {
+  const single = acc === "float32" || acc === "complex64";
+  const complexIn = isComplexDType(src.dtype);
+  if (isComplexDType(acc)) {
+    for (let i = 0; i < len; i++) {
+      const k = start + i * stride;
+      scratch[2 * i] = toFloat(src.dtype, src.data, k, single);
+      const im = complexIn ? (src.data[2 * k + 1] as number) : 0;
+      scratch[2 * i + 1] = single ? Math.fround(im) : im;
+    }
+  } else {
+    for (let i = 0; i < len; i++)
+      scratch[i] = toFloat(src.dtype, src.data, start + i * stride, single);
+  }
+  return scratch;
+}
+
+/** Running sums per output element (reductions.ts documents the storage). */
+export function reduceSums(op: StridedOperand, plan: ReductionPlan, acc: DType): TypedArray {
+  const nOut = plan.outOffsets.length;
+  const { runOffsets, runLength: len, runStride: s } = plan;
+  const { kind } = DTYPE_INFO[acc];
+  if (kind === "b" || kind === "i" || kind === "u") {
+    const out = new BigInt64Array(nOut);
+    const srcKind = DTYPE_INFO[op.dtype].kind;
+    const exact = srcKind === "b" || srcKind === "i" || srcKind === "u";
+    const big = op.data instanceof BigInt64Array || op.data instanceof BigUint64Array;
+    for (let o = 0; o < nOut; o++) {
+      let total = 0n;
+      for (let r = 0; r < runOffsets.length; r++) {
+        const start = plan.outOffsets[o]! + runOffsets[r]!;
+        if (big) total += exactBigSum(op.data as ArrayLike<bigint>, start, len, s);
+        else if (exact) total += exactIntSum(op.data as Num, start, len, s);
+        else {
+          for (let i = 0; i < len; i++) {
+            const k = start + i * s;
+            const v = isComplexDType(op.dtype) ? op.data[2 * k]! : op.data[k]!;
+            const c = castReal(v, acc);
+            total += typeof c === "bigint" ? c : BigInt(c);
+          }
+        }
+      }
+      out[o] = BigInt.asIntN(64, total);
+    }
+    return out;
+  }
+  if (kind !== "f" && kind !== "c") throw new DTypeError(`cannot sum into ${acc}`);
+  const single = acc === "float32" || acc === "complex64";
+  const lanes = kind === "c" ? 2 : 1;
+  const out = new DTYPE_INFO[acc].storage(nOut * lanes) as Float64Array;
+  const direct = op.dtype === acc;
+  const scratch = direct ? new Float64Array(0) : new Float64Array(len * lanes);
+  const cell = new Float64Array(2);
+  for (let o = 0; o < nOut; o++) {
+    if (kind === "c") {
+      cell[0] = 0;
+      cell[1] = 0;
+      for (let r = 0; r < runOffsets.length; r++) {
+        const start = plan.outOffsets[o]! + runOffsets[r]!;
+        if (direct) pairwiseSumComplex(op.data as Num, start, len, s, single, cell);
+        else pairwiseSumComplex(castRun(op, start, len, s, acc, scratch), 0, len, 1, single, cell);
+      }
+      out[2 * o] = cell[0]!;
+      out[2 * o + 1] = cell[1]!;
+      continue;
+    }
+    let total = 0;
+    for (let r = 0; r < runOffsets.length; r++) {
+      const start = plan.outOffsets[o]! + runOffsets[r]!;
+      const [d, off, st] = direct
+        ? [op.data as Num, start, s]
+        : [castRun(op, start, len, s, acc, scratch), 0, 1];
+      total = single
+        ? Math.fround(total + pairwiseSum32(d, off, len, st))
+        : total + pairwiseSum64(d, off, len, st);
+    }
+    out[o] = total;
+  }
+  return out;
+}
+
+/**
+ * Mean and sum of squared deviations per output element, as NumPy's _var computes them:
+ * mean = sum / n; M2 = sum(|x - mean|^2) with the same pairwise order.
+ */
+export function reduceMoments(
+  op: StridedOperand,
+  plan: ReductionPlan,
+  acc: DType,
+): { mean: TypedArray; m2: TypedArray } {
+  const nOut = plan.outOffsets.length;
+  const n = plan.count;
+  const complex = isComplexDType(acc);
+  const single = acc === "float32" || acc === "complex64";
+  const r = single ? Math.fround : (x: number) => x;
+  const sums = reduceSums(op, plan, acc) as Float64Array;
+  const mean = new DTYPE_INFO[acc].storage(sums.length) as Float64Array;
+  const m2 = new (single ? Float32Array : Float64Array)(nOut);
+  const { runOffsets, runLength: len, runStride: s } = plan;
+  const lanes = complex ? 2 : 1;
+  const scratch = new Float64Array(len * lanes);
+  const sq = new Float64Array(len);
+  for (let o = 0; o < nOut; o++) {
+    if (n === 0) continue;
+    let mr: number;
+    let mi = 0;
+    if (complex) {
+      const scl = 1 / n;
+      mr = r(sums[2 * o]! * scl);
+      mi = r(sums[2 * o + 1]! * scl);
+      mean[2 * o] = mr;
+      mean[2 * o + 1] = mi;
+    } else {
+      mr = r(sums[o]! / n);
+      mean[o] = mr;
+    }
+    let total = 0;
+    for (let q = 0; q < runOffsets.length; q++) {
+      const start = plan.outOffsets[o]! + runOffsets[q]!;
+      const x = castRun(op, start, len, s, acc, scratch);
+      for (let i = 0; i < len; i++) {
+        if (complex) {
+          const dr = r(x[2 * i]! - mr);
+          const di = r(x[2 * i + 1]! - mi);
+          sq[i] = r(r(dr * dr) + r(di * di));
+        } else {
+          const d = r(x[i]! - mr);
+          sq[i] = r(d * d);
+        }
+      }
+      total = r(total + (single ? pairwiseSum32(sq, 0, len, 1) : pairwiseSum64(sq, 0, len, 1)));
+    }
+    m2[o] = total;
+  }
+  return { mean, m2 };
+}
+
+/** Per output element: the best value and (for arg*) its global index. */
+export function reduceExtremes(
+  opName: ReductionOp,
+  op: StridedOperand,
+  plan: ReductionPlan,
+  globalIndex: ((local: number) => number) | undefined,
+): { value: TypedArray; index: Float64Array } {
+  const nOut = plan.outOffsets.length;
+  const complex = isComplexDType(op.dtype);
+  const lanes = complex ? 2 : 1;
+  const value = new DTYPE_INFO[op.dtype].storage(nOut * lanes);
+  const index = new Float64Array(nOut);
+  const wantMin = opName === "min" || opName === "argmin";
+  const isArg = opName === "argmin" || opName === "argmax";
+  const g = globalIndex ?? ((i: number) => i);
+  const d = op.data;
+  const { runOffsets, runLength: len, runStride: s } = plan;
+  for (let o = 0; o < nOut; o++) {
+    let bestK = -1;
+    let bestNaN = false;
+    let bestG = Number.POSITIVE_INFINITY;
+    for (let q = 0; q < runOffsets.length; q++) {
+      const start = plan.outOffsets[o]! + runOffsets[q]!;
+      const first = plan.runFirstIndex[q]!;
+      for (let i = 0; i < len; i++) {
+        const k = start + i * s;
+        const nan = complex
+          ? Number.isNaN(d[2 * k]) || Number.isNaN(d[2 * k + 1])
+          : typeof d[k] === "number" && Number.isNaN(d[k]);
+        let better: boolean;
+        let tie = false;
+        if (bestK < 0) better = true;
+        else if (bestNaN) {
+          tie = nan;
+          better = false;
+        } else if (nan) better = true;
+        else {
+          const c = compare(d, k, bestK, complex);
+          // min/max: a later equal element replaces (NumPy keeps the last of equal
+          // values, which shows only in the sign of zero); arg*: the first one stays.
+          better = wantMin ? c < 0 : c > 0;
+          tie = c === 0;
+        }
+        if (isArg && (better || tie)) {
+          const gi = g(first + i * plan.runIndexStep);
+          if (better || gi < bestG) {
+            bestK = k;
+            bestNaN = nan;
+            bestG = gi;
+          }
+        } else if (better || (tie && !bestNaN)) {
+          bestK = k;
+          bestNaN = nan;
+        }
+      }
+    }
+    if (bestK >= 0) {
+      for (let l = 0; l < lanes; l++) value[lanes * o + l] = d[lanes * bestK + l]!;
+      index[o] = bestG;
+    }
+  }
+  return { value, index };
+}
+
+/** Sign of data[i] - data[j] in NumPy's order (complex lexicographic); no NaNs here. */
+function compare(d: TypedArray, i: number, j: number, complex: boolean): number {
+  if (complex) {
+    const ar = d[2 * i] as number;
+    const br = d[2 * j] as number;
+    if (ar !== br) return ar < br ? -1 : 1;
+    const ai = d[2 * i + 1] as number;
+    const bi = d[2 * j + 1] as number;
+    return ai === bi ? 0 : ai < bi ? -1 : 1;
+  }
+  const a = d[i]!;
+  const b = d[j]!;
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+/** any/all as 0/1 bytes; countNonzero as counts. */
+export function reduceFlags(
+  opName: ReductionOp,
+  op: StridedOperand,
+  plan: ReductionPlan,
+): TypedArray {
+  const nOut = plan.outOffsets.length;
+  const complex = isComplexDType(op.dtype);
+  const d = op.data;
+  const out = opName === "countNonzero" ? new Float64Array(nOut) : new Uint8Array(nOut);
+  const { runOffsets, runLength: len, runStride: s } = plan;
+  for (let o = 0; o < nOut; o++) {
+    let nonzero = 0;
+    for (let q = 0; q < runOffsets.length; q++) {
+      const start = plan.outOffsets[o]! + runOffsets[q]!;
+      for (let i = 0; i < len; i++) {
+        const k = start + i * s;
+        const nz = complex ? d[2 * k] !== 0 || d[2 * k + 1] !== 0 : d[k] !== 0 && d[k] !== 0n;
+        if (nz) nonzero++;
+      }
+    }
+    if (opName === "any") out[o] = nonzero > 0 ? 1 : 0;
+    else if (opName === "all") out[o] = nonzero === plan.count ? 1 : 0;
+    else out[o] = nonzero;
+  }
+  return out;
+}
