@@ -450,6 +450,39 @@ describe("rebuilding: fromDimDataPerRank, fromGlobalDimData, JSON (REFERENCE 3.3
     });
   }
 
+  test("fromJSON without a context reuses the Distribution of an equal wire form", () => {
+    const u = da.Distribution.fromGlobalDimData(ctx4, [
+      {
+        dist_type: "u",
+        indices: [
+          [3, 0],
+          [4, 2, 1],
+        ],
+      },
+      { dist_type: "c", size: 7, proc_grid_size: 2 },
+    ]);
+    const a = da.Distribution.fromJSON(structuredClone(u.toJSON()));
+    const b = da.Distribution.fromJSON(structuredClone(u.toJSON()));
+    assert.equal(a, b);
+    assert.ok(a.isCompatible(b));
+    const swapped = structuredClone(u.toJSON()) as unknown as {
+      globalDimData: { indices?: number[][] }[];
+      targets: number[];
+    };
+    swapped.globalDimData[0]!.indices = [
+      [0, 3],
+      [4, 2, 1],
+    ];
+    const c = da.Distribution.fromJSON(swapped as unknown as da.DistributionJSON);
+    assert.notEqual(c, a);
+    assert.deepEqual(Array.from(c.forRank(0).globalIndices(0)), [0, 3]);
+    assert.notEqual(da.Distribution.fromJSON(u.toJSON(), ctx4), a);
+    assert.throws(
+      () => da.Distribution.fromJSON({ targets: [0] } as unknown as da.DistributionJSON),
+      TypeError,
+    );
+  });
+
   test("engine-form 'n' axes come back as 'b'; {} needs the buffer's shape", () => {
     const d = da.Distribution.fromShape(ctx4, [8, 3]);
     assert.deepEqual(da.Distribution.fromDimDataPerRank(ctx4, d.getDimDataPerRank()).dist, [

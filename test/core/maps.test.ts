@@ -535,6 +535,18 @@ describe("local maps from dim dicts (REFERENCE 2.7)", () => {
     assert.throws(() => m.localFromGlobal(2), da.IndexError);
   });
 
+  test("unstructured indices must not repeat, whatever their range", () => {
+    const u = (indices: number[]) => ({ dist_type: "u", size: 10, indices });
+    assert.equal(da.mapFromDimDict(u([-3, 7, 2 ** 30])).localSize, 3);
+    for (const ix of [
+      [5, 2 ** 30, 5],
+      [-3, 7, -3],
+      [9, 1, 4, 1],
+    ]) {
+      assert.throws(() => da.mapFromDimDict(u(ix)), isCode("DA_ERR_DIM_DATA"), JSON.stringify(ix));
+    }
+  });
+
   test("construction errors are DA_ERR_DIM_DATA", () => {
     const bad = [
       { dist_type: "c", start: 1, size: 16, proc_grid_size: 4, proc_grid_rank: 2 },

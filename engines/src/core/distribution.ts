@@ -18,6 +18,7 @@ import {
 } from "./grid.js";
 import { LocalDistribution } from "./local-distribution.js";
 import type { AxisMap, GlobalDimData } from "./maps.js";
+import { UnstructuredMap } from "./maps.js";
 import { mapFromAxisDimDicts, mapFromGlobalDimData, mapFromSizes } from "./maps-build.js";
 import { checkShape, describe, fmtShape, product } from "./maps-util.js";
 
@@ -46,6 +47,43 @@ export interface DistributionJSON {
 export type RankDimData =
   | readonly AnyDimDict[]
   | { readonly dim_data: readonly AnyDimDict[]; readonly buffer?: unknown };
+
+/** How many recently rebuilt wire forms {@link Distribution.fromJSON} keeps (least recently used go first). */
+export const DISTRIBUTION_CACHE_SIZE = 32;
+
+const wireCache = new Map<string, Distribution>();
+
+// The cache key of a wire form: its JSON, with each unstructured axis's index lists
+// replaced by their length and an FNV-1a digest (stringifying millions of indices
+// would cost more than the rebuild it saves); a hit is confirmed by comparing them.
+function wireKey(json: DistributionJSON): string {
+  const axes = json.globalDimData.map((g) =>
+    isDapDict(g) && g.dist_type === "u" && Array.isArray(g.indices)
+      ? { ...g, indices: g.indices.map((ix: ArrayLike<number>) => digest(ix)) }
+      : g,
+  );
+  return JSON.stringify([axes, json.targets]);
+}
+
+function digest(ix: ArrayLike<number>): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < ix.length; i++) h = Math.imul(h ^ (ix[i]! | 0), 0x01000193);
+  return `${ix.length}:${(h >>> 0).toString(16)}`;
+}
+
+function sameUnstructured(d: Distribution, gdds: readonly GlobalDimData[]): boolean {
+  return gdds.every((g, axis) => {
+    if (g.dist_type !== "u") return true;
+    const m = d.maps[axis];
+    if (!(m instanceof UnstructuredMap) || m.indices.length !== g.indices.length) return false;
+    return g.indices.every((ix, r) => {
+      const have = m.indices[r]!;
+      if (have.length !== ix.length) return false;
+      for (let i = 0; i < ix.length; i++) if (have[i] !== ix[i]) return false;
+      return true;
+    });
+  });
+}
 
 function valueError(message: string): DistArrayError {
   return new DistArrayError(message, { code: "DA_ERR_VALUE" });
@@ -300,13 +338,38 @@ export class Distribution {
     return Distribution.fromMaps(ctxOrTargets, maps, targets);
   }
 
-  /** Rebuilds a Distribution from {@link Distribution.toJSON}; the context defaults to `{targets}`. */
+  /**
+   * Rebuilds a Distribution from {@link Distribution.toJSON}. Without a context,
+   * the context is `{targets}` and equal wire forms give the same (immutable)
+   * Distribution object from a small cache of the
+   * {@link DISTRIBUTION_CACHE_SIZE} most recent ones, since engines rebuild the
+   * distribution of every operation they run.
+   *
+   * @throws TypeError if `json` is not `{globalDimData, targets}`.
+   * @throws DistArrayError as {@link Distribution.fromGlobalDimData}.
+   */
   static fromJSON(json: DistributionJSON, ctxOrTargets?: TargetsLike): Distribution {
     if (!isDapDict(json) || !Array.isArray(json.globalDimData) || !Array.isArray(json.targets)) {
       throw new TypeError(`not a Distribution JSON object: ${describe(json)}`);
     }
-    const ctx = ctxOrTargets ?? { targets: [...json.targets] };
-    return Distribution.fromGlobalDimData(ctx, json.globalDimData, json.targets);
+    if (ctxOrTargets !== undefined) {
+      return Distribution.fromGlobalDimData(ctxOrTargets, json.globalDimData, json.targets);
+    }
+    const key = wireKey(json);
+    let d = wireCache.get(key);
+    if (d === undefined || !sameUnstructured(d, json.globalDimData)) {
+      d = Distribution.fromGlobalDimData(
+        { targets: [...json.targets] },
+        json.globalDimData,
+        json.targets,
+      );
+      if (wireCache.size >= DISTRIBUTION_CACHE_SIZE)
+        wireCache.delete(wireCache.keys().next().value!);
+    } else {
+      wireCache.delete(key);
+    }
+    wireCache.set(key, d);
+    return d;
   }
 
   /** Plain, structured-clone-able form: `{globalDimData, targets}`. */

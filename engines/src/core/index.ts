@@ -26,6 +26,7 @@ export {
 export * from "./strided.js";
 export * from "./ufunc-loops.js";
 export * from "./ufunc-table.js";
+export * from "./reductions.js";
 export * from "./grid.js";
 export * from "./dap.js";
 export * from "./dap-validate.js";
@@ -34,4 +35,3 @@ export * from "./maps.js";
 export * from "./maps-build.js";
 export * from "./distribution.js";
 export * from "./local-distribution.js";
-export * from "./reductions.js";

@@ -279,6 +279,7 @@ export class LocalUnstructuredMap implements LocalAxisMap {
     indices: ArrayLike<number>,
     readonly oneToOne?: boolean,
   ) {
+    let min = 0;
     let max = 0;
     for (let i = 0; i < indices.length; i++) {
       const v = indices[i]!;
@@ -287,13 +288,14 @@ export class LocalUnstructuredMap implements LocalAxisMap {
           code: "DA_ERR_DIM_DATA",
         });
       }
-      max = Math.max(max, Math.abs(v));
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
-    this.indices = indexArray(indices.length, max);
+    this.indices = indexArray(indices.length, Math.max(max, -min));
     this.indices.set(indices);
     this.localSize = indices.length;
     this.start = indices.length > 0 ? this.indices[0]! : 0;
-    if (this.#map().size !== this.localSize) {
+    if (hasRepeats(this.indices, min, max)) {
       throw new DistArrayError(
         `unstructured indices must be unique on a rank; position ${gridRank} repeats an index`,
         { code: "DA_ERR_DIM_DATA" },
@@ -366,6 +368,30 @@ export class LocalUnstructuredMap implements LocalAxisMap {
     for (let i = 0; i < this.localSize; i++) if (other.indices[i] !== this.indices[i]) return false;
     return true;
   }
+}
+
+/** Largest index range checked for repeats with a bitset (4 MiB of bits); beyond it, a sorted copy. */
+const BITSET_RANGE_LIMIT = 2 ** 25;
+
+// Engines rebuild maps for every operation, so this is a linear bitset scan for
+// the usual case of indices in a modest range, not a hash set.
+function hasRepeats(values: GlobalIndexArray, min: number, max: number): boolean {
+  const range = max - min + 1;
+  if (values.length < 2) return false;
+  if (range <= BITSET_RANGE_LIMIT) {
+    const bits = new Uint32Array(Math.ceil(range / 32));
+    for (let i = 0; i < values.length; i++) {
+      const k = values[i]! - min;
+      const word = k >>> 5;
+      const bit = 1 << (k & 31);
+      if ((bits[word]! & bit) !== 0) return true;
+      bits[word] = bits[word]! | bit;
+    }
+    return false;
+  }
+  const sorted = values.slice().sort();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return true;
+  return false;
 }
 
 function dimDataError(message: string): DistArrayError {
