@@ -36,5 +36,11 @@ export {
   type ReduceOptions,
   reductionResultType,
 } from "./distarray-reduce.js";
+export {
+  DEFAULT_MAX_VALUE_FETCH,
+  type PlotArrayDistributionOptions,
+  plotArrayDistribution,
+  processAssignment,
+} from "./plot/plot-array-distribution.js";
 export { type NormalOptions, Random } from "./random.js";
 export * from "./ufuncs.js";

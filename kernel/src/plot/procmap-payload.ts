@@ -44,7 +44,9 @@ export interface ProcmapValues {
 }
 
 /** Default cap on the cells drawn per panel before down-sampling. */
-export const DEFAULT_MAX_CELLS = 2500;
+export const DEFAULT_MAX_CELLS = 1024;
+/** Fewest cells a local-array subfigure may draw before down-sampling. */
+export const MIN_LOCAL_CELLS = 64;
 /** Default cap on the panels (slices) drawn for a 3-d or higher array. */
 export const DEFAULT_MAX_PANELS = 8;
 
@@ -62,7 +64,10 @@ export interface ProcmapOptions {
    * different arrays on one context agree. Defaults to `max(targets) + 1`.
    */
   engineCount?: number;
-  /** Cells per panel above which the panel is down-sampled. Default {@link DEFAULT_MAX_CELLS}. */
+  /**
+   * Cells per panel above which the map is down-sampled. Default {@link DEFAULT_MAX_CELLS}. The
+   * local-array subfigures share the same budget between them (at least {@link MIN_LOCAL_CELLS} each).
+   */
   maxCells?: number;
   /** Panels (slices) above which the slices are down-sampled. Default {@link DEFAULT_MAX_PANELS}. */
   maxPanels?: number;
@@ -278,22 +283,26 @@ export function computeProcmapPayload(
     return { rank, label: label(index, rank), index, localIndex: local };
   });
 
-  const locals: ProcmapLocal[] = engines
-    .filter((e) => e.localSize > 0)
-    .map((e) => {
-      const local = distribution.forRank(e.rank);
-      const view = buildView(e.localShape, { maxCells, maxPanels }, (localIndex) => {
-        const index = local.globalFromLocal(localIndex);
-        return { rank: e.rank, label: label(index, e.rank), index, localIndex };
-      });
-      return {
-        ...view,
-        rank: e.rank,
-        target: e.target,
-        title: `Process (${e.coords.join(", ")})`,
-        localShape: e.localShape,
-      };
+  const nonEmpty = engines.filter((e) => e.localSize > 0);
+  // The subfigures share one budget: together they draw about as many cells as the map.
+  const localMaxCells = Math.max(
+    MIN_LOCAL_CELLS,
+    Math.floor(maxCells / Math.max(1, nonEmpty.length)),
+  );
+  const locals: ProcmapLocal[] = nonEmpty.map((e) => {
+    const local = distribution.forRank(e.rank);
+    const view = buildView(e.localShape, { maxCells: localMaxCells, maxPanels }, (localIndex) => {
+      const index = local.globalFromLocal(localIndex);
+      return { rank: e.rank, label: label(index, e.rank), index, localIndex };
     });
+    return {
+      ...view,
+      rank: e.rank,
+      target: e.target,
+      title: `Process (${e.coords.join(", ")})`,
+      localShape: e.localShape,
+    };
+  });
 
   return {
     version: PROCMAP_VERSION,

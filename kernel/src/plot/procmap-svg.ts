@@ -23,8 +23,12 @@ export interface ProcmapSvgOptions {
   maxCell?: number;
   /** Cells smaller than this get no label. Default 14. */
   minLabelCell?: number;
+  /** Whether to draw the global map (title, labels, legend, note). Default true. */
+  global?: boolean;
   /** Whether to draw the local-array subfigures below the map. Default true. */
   locals?: boolean;
+  /** Above this many cells in the picture, cells get no hover `<title>` (keeps files small). Default 2000. */
+  maxTitledCells?: number;
 }
 
 const FONT = 'font-family="Liberation Sans, Arial, sans-serif"';
@@ -61,6 +65,7 @@ function drawView(
   view: ProcmapView,
   cell: number,
   labels: boolean,
+  titles: boolean,
   x0: number,
   y0: number,
 ): Drawn {
@@ -86,11 +91,11 @@ function drawView(
         const cx = x + j * cell;
         const cy = top + i * cell;
         parts.push(
-          `<rect class="da-cell" data-rank="${rank}" data-target="${target}" x="${cx}" y="${cy}" width="${cell}" height="${cell}" fill="${payload.colors[target]}" stroke="white" stroke-width="0.5"><title>${escapeXml(cellHoverText(payload, panel, k))}</title></rect>`,
+          `<rect class="da-cell" data-rank="${rank}" data-target="${target}" x="${cx}" y="${cy}" width="${cell}" height="${cell}" fill="${payload.colors[target]}">${titles ? `<title>${escapeXml(cellHoverText(payload, panel, k))}</title>` : ""}</rect>`,
         );
         if (labels) {
           parts.push(
-            `<text x="${cx + cell / 2}" y="${cy + cell / 2}" dominant-baseline="central" text-anchor="middle" font-size="${Math.max(8, Math.floor(cell * 0.36))}" fill="${payload.textColors[target]}" ${FONT}>${escapeXml(panel.label[k]!)}</text>`,
+            `<text x="${cx + cell / 2}" y="${cy + cell / 2}" stroke="none" dominant-baseline="central" text-anchor="middle" font-size="${Math.max(8, Math.floor(cell * 0.36))}" fill="${payload.textColors[target]}" ${FONT}>${escapeXml(panel.label[k]!)}</text>`,
           );
         }
       }
@@ -115,6 +120,11 @@ export function procmapToSvg(payload: ProcmapPayload, options: ProcmapSvgOptions
   const maxCell = options.maxCell ?? 36;
   const minLabel = options.minLabelCell ?? 14;
   const showLocals = options.locals ?? true;
+  const countCells = (v: ProcmapView) => v.panels.reduce((a, p) => a + p.rank.length, 0);
+  const totalCells =
+    ((options.global ?? true) ? countCells(payload.global) : 0) +
+    (showLocals ? payload.locals.reduce((a, l) => a + countCells(l), 0) : 0);
+  const titles = totalCells <= (options.maxTitledCells ?? 2000);
   const { cols } = viewCells(payload.global);
   const gaps = (payload.global.panels.length - 1) * PANEL_GAP;
   const cell = Math.max(minCell, Math.min(maxCell, Math.floor((width - gaps) / Math.max(1, cols))));
@@ -122,58 +132,63 @@ export function procmapToSvg(payload: ProcmapPayload, options: ProcmapSvgOptions
   const parts: string[] = [];
   const left = payload.ylabel ? 28 : 8;
   let y = 8;
-  if (payload.title) {
-    y += 18;
-    parts.push(
-      `<text x="${left}" y="${y}" font-size="16" font-weight="bold" ${FONT}>${escapeXml(payload.title)}</text>`,
-    );
-    y += 8;
-  }
-  const xlabelOnTop = !payload.yflip;
-  if (payload.xlabel && xlabelOnTop) {
-    y += 14;
-    parts.push(
-      `<text x="${left}" y="${y}" font-size="12" ${FONT}>${escapeXml(payload.xlabel)}</text>`,
-    );
-    y += 6;
-  }
-  const map = drawView(payload, payload.global, cell, labels, left, y);
-  parts.push(`<g class="da-global">${map.svg}</g>`);
-  if (payload.ylabel) {
-    const cy = y + map.height / 2;
-    parts.push(
-      `<text x="16" y="${cy}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${cy})" ${FONT}>${escapeXml(payload.ylabel)}</text>`,
-    );
-  }
-  let right = left + map.width;
-  y += map.height;
-  if (payload.xlabel && !xlabelOnTop) {
-    y += 16;
-    parts.push(
-      `<text x="${left}" y="${y}" font-size="12" ${FONT}>${escapeXml(payload.xlabel)}</text>`,
-    );
-  }
-  if (payload.legend) {
-    const lx = right + 24;
-    let ly = y - map.height;
-    parts.push(`<text x="${lx}" y="${ly + 12}" font-size="12" ${FONT}>Engine</text>`);
-    for (const e of payload.engines) {
-      ly += 18;
+  let right = left;
+  let mapWidth = 0;
+  if (options.global ?? true) {
+    if (payload.title) {
+      y += 18;
       parts.push(
-        `<rect class="da-legend" x="${lx}" y="${ly}" width="14" height="14" fill="${payload.colors[e.target]}"/><text x="${lx + 20}" y="${ly + 11}" font-size="12" ${FONT}>${e.target}</text>`,
+        `<text x="${left}" y="${y}" font-size="16" font-weight="bold" ${FONT}>${escapeXml(payload.title)}</text>`,
+      );
+      y += 8;
+    }
+    const xlabelOnTop = !payload.yflip;
+    if (payload.xlabel && xlabelOnTop) {
+      y += 14;
+      parts.push(
+        `<text x="${left}" y="${y}" font-size="12" ${FONT}>${escapeXml(payload.xlabel)}</text>`,
+      );
+      y += 6;
+    }
+    const map = drawView(payload, payload.global, cell, labels, titles, left, y);
+    parts.push(`<g class="da-global" stroke="white" stroke-width="0.5">${map.svg}</g>`);
+    if (payload.ylabel) {
+      const cy = y + map.height / 2;
+      parts.push(
+        `<text x="16" y="${cy}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${cy})" ${FONT}>${escapeXml(payload.ylabel)}</text>`,
       );
     }
-    right = lx + 60;
-    y = Math.max(y, ly + 18);
-  }
-  if (payload.global.note) {
-    y += 18;
-    parts.push(
-      `<text class="da-note" x="${left}" y="${y}" font-size="12" font-style="italic" ${FONT}>${escapeXml(payload.global.note)}</text>`,
-    );
+    right = left + map.width;
+    mapWidth = map.width;
+    y += map.height;
+    if (payload.xlabel && !xlabelOnTop) {
+      y += 16;
+      parts.push(
+        `<text x="${left}" y="${y}" font-size="12" ${FONT}>${escapeXml(payload.xlabel)}</text>`,
+      );
+    }
+    if (payload.legend) {
+      const lx = right + 24;
+      let ly = y - map.height;
+      parts.push(`<text x="${lx}" y="${ly + 12}" font-size="12" ${FONT}>Engine</text>`);
+      for (const e of payload.engines) {
+        ly += 18;
+        parts.push(
+          `<rect class="da-legend" x="${lx}" y="${ly}" width="14" height="14" fill="${payload.colors[e.target]}"/><text x="${lx + 20}" y="${ly + 11}" font-size="12" ${FONT}>${e.target}</text>`,
+        );
+      }
+      right = lx + 60;
+      y = Math.max(y, ly + 18);
+    }
+    if (payload.global.note) {
+      y += 18;
+      parts.push(
+        `<text class="da-note" x="${left}" y="${y}" font-size="12" font-style="italic" ${FONT}>${escapeXml(payload.global.note)}</text>`,
+      );
+    }
   }
   if (showLocals && payload.locals.length > 0) {
-    y += 32;
+    y += right > left ? 32 : 18;
     parts.push(
       `<text x="${left}" y="${y}" font-size="14" font-weight="bold" ${FONT}>Local Arrays</text>`,
     );
@@ -185,14 +200,14 @@ export function procmapToSvg(payload: ProcmapPayload, options: ProcmapSvgOptions
     for (const local of payload.locals) {
       const { cols: lc } = viewCells(local);
       const w = lc * localCell + (local.panels.length - 1) * PANEL_GAP;
-      if (x > left && x + w > left + Math.max(width, map.width)) {
+      if (x > left && x + w > left + Math.max(width, mapWidth)) {
         x = left;
         y += rowHeight + 28;
         rowHeight = 0;
       }
-      const drawn = drawView(payload, local, localCell, localLabels, x, y + 18);
+      const drawn = drawView(payload, local, localCell, localLabels, titles, x, y + 18);
       parts.push(
-        `<g class="da-local" data-rank="${local.rank}" data-target="${local.target}"><text x="${x}" y="${y + 12}" font-size="12" ${FONT}>${escapeXml(local.title)}</text>${drawn.svg}</g>`,
+        `<g class="da-local" data-rank="${local.rank}" data-target="${local.target}" stroke="white" stroke-width="0.5"><text x="${x}" y="${y + 12}" font-size="12" stroke="none" ${FONT}>${escapeXml(local.title)}</text>${drawn.svg}</g>`,
       );
       if (local.note) {
         parts.push(
