@@ -146,7 +146,7 @@ export class Context {
   #roundTrips = 0;
   #contextErrors: Error[] = [];
   #failedKeys = new Map<string, Error>();
-  #createdKeys = new Set<string>();
+  #failedOps = new Set<number>();
   #closed = false;
   #ownsCluster: boolean;
   #pendingDeletes = new Map<string, TrackedKey>();
@@ -285,11 +285,10 @@ export class Context {
     return out;
   }
 
-  /** A fresh array key, `__distarray__` + 16 hex digits, remembered for cleanup(). */
+  /** A fresh array key, `__distarray__` + 16 hex digits (this context's prefix; see cleanup()). */
   newKey(): string {
     const n = (this.#keyCounter++).toString(16).padStart(4, "0");
     const key = `${KEY_PREFIX}${this.#keyBase}${n}`;
-    this.#createdKeys.add(key);
     return key;
   }
 
@@ -321,7 +320,6 @@ export class Context {
         const g = groups.get(live.join(",")) ?? { targets: live, keys: [] };
         g.keys.push(d.key);
         groups.set(live.join(","), g);
-        this.#createdKeys.delete(d.key);
       }
       this.#pendingDeletes.clear();
       for (const g of groups.values())
@@ -389,7 +387,7 @@ export class Context {
       const dead = this.#dead.get(rank);
       const t = this.#transports.get(rank)!;
       if (dead) {
-        this.#fail(id, op, rank, keys, dead, pending);
+        this.#fail(id, rank, keys, dead, pending);
         return;
       }
       if (reply && options.destination) {
@@ -397,7 +395,7 @@ export class Context {
         t.setDestination(id, (bi, n) => dest(rank, bi, n));
       }
       t.send(msg as unknown as Record<string, unknown>, buffers).catch((e: unknown) => {
-        this.#fail(id, op, rank, keys, e instanceof Error ? e : new Error(String(e)), pending);
+        this.#fail(id, rank, keys, e instanceof Error ? e : new Error(String(e)), pending);
       });
     });
     return promise;
@@ -405,7 +403,6 @@ export class Context {
 
   #fail(
     id: number,
-    op: string,
     rank: number,
     keys: readonly string[],
     err: Error,
@@ -415,12 +412,17 @@ export class Context {
       this.#settle(pending, rank, undefined, err);
       return;
     }
-    this.#recordError(keys, err);
-    void id;
-    void op;
+    this.#recordError(keys, err, id);
   }
 
-  #recordError(keys: readonly string[], err: Error): void {
+  /** Records a pipelined failure; one op failing on several engines is recorded once. */
+  #recordError(keys: readonly string[], err: Error, opId?: number): void {
+    if (opId !== undefined) {
+      if (this.#failedOps.has(opId)) return;
+      this.#failedOps.add(opId);
+      if (this.#failedOps.size > 10_000)
+        this.#failedOps.delete(this.#failedOps.values().next().value!);
+    }
     for (const k of keys) if (!this.#failedKeys.has(k)) this.#failedKeys.set(k, err);
     this.#contextErrors.push(err);
   }
@@ -434,10 +436,7 @@ export class Context {
     p.remaining--;
     if (p.remaining > 0 && !(err instanceof EngineDiedError)) return;
     this.#pending.delete(p.id);
-    if (p.error) {
-      p.reject(p.error);
-      return;
-    }
+    // An earlier pipelined failure on one of the op's keys is the root cause: report it first.
     for (const k of p.keys) {
       const e = this.#failedKeys.get(k);
       if (e) {
@@ -445,6 +444,10 @@ export class Context {
         p.reject(e);
         return;
       }
+    }
+    if (p.error) {
+      p.reject(p.error);
+      return;
     }
     const e = this.#contextErrors.shift();
     if (e) {
@@ -472,7 +475,7 @@ export class Context {
           return;
         }
       }
-      this.#recordError(header.keys, err);
+      this.#recordError(header.keys, err, header.id ?? undefined);
     }
   }
 
@@ -562,14 +565,12 @@ export class Context {
       if (localArrayResultHook) return localArrayResultHook(this, resultKey, targets, infos);
       return infos;
     }
-    this.#createdKeys.delete(resultKey);
     return results.map((r) => (isLocal(r) ? r[LOCAL_ARRAY_RESULT] : r));
   }
 
   /** Deletes `key` on the engines (pipelined; a missing key is not an error). */
   deleteKey(key: string, options: { targets?: readonly number[] } = {}): void {
     if (typeof key !== "string") throw new TypeError("deleteKey(key): key must be a string");
-    this.#createdKeys.delete(key);
     this.sendOp("delete", {
       targets: options.targets ?? this.#liveTargets(),
       args: { keys: [key] },
@@ -580,14 +581,20 @@ export class Context {
     return this.targets.filter((t) => !this.#dead.has(t));
   }
 
-  /** Deletes every key this context created, on all live targets; one round trip. */
+  /** The prefix of every key this context makes (newKey, apply results, proxyize). */
+  get keyPrefix(): string {
+    return `${KEY_PREFIX}${this.#keyBase}`;
+  }
+
+  /**
+   * Deletes every object this context created on the engines (all keys with its prefix,
+   * including apply results and proxyized objects), on all live targets; one round trip.
+   */
   async cleanup(): Promise<void> {
     this.#checkOpen();
-    const keys = [...this.#createdKeys];
-    this.#createdKeys.clear();
     const live = this.#liveTargets();
     if (live.length === 0) return;
-    await this.requestOp("delete", { targets: live, args: { keys } });
+    await this.requestOp("delete", { targets: live, args: { prefixes: [this.keyPrefix] } });
   }
 
   /** Waits until every engine has run all ops sent so far; surfaces pending engine errors. */
@@ -637,7 +644,7 @@ export class Context {
    */
   async close(): Promise<void> {
     if (this.#closed) return;
-    if (!this.#ownsCluster && this.#createdKeys.size > 0) {
+    if (!this.#ownsCluster && this.#keyCounter > 0) {
       await this.cleanup().catch(() => undefined);
     }
     this.#closed = true;
