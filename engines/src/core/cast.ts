@@ -7,7 +7,10 @@
  *   convert (cvttsd2si), whose "integer indefinite" answer for anything it cannot
  *   represent is the most negative integer of its width: int8/int16/uint8/uint16 convert
  *   via int32 and keep the low bits, int32 and int64 convert directly, uint32/uint64
- *   convert values >= 2^31 (2^63) after subtracting that bias;
+ *   convert values >= 2^31 (2^63) after subtracting that bias (this is NumPy's vectorised
+ *   cast loop; its scalar remainder loop takes the low 32 bits of a 64-bit convert for
+ *   uint32, so NumPy's own answer for an out-of-range float depends on the element's
+ *   position; C leaves it undefined);
  * - int64/uint64 -> float rounds to nearest (ties to even), once;
  * - complex -> real drops the imaginary part (NumPy warns with ComplexWarning);
  * - anything -> bool is `value != 0` (for complex: either part nonzero; NaN is true).
