@@ -178,6 +178,7 @@ describe("makeGridShape (REFERENCE 1.3)", () => {
 describe("normalizeGridShape (REFERENCE 1.4, v0.4+ rule)", () => {
   test("pads with 1s", () => {
     assert.deepEqual(da.normalizeGridShape([4], 2, ["b", "n"], 4), [4, 1]);
+    assert.deepEqual(da.normalizeGridShape([4], [8, 8], ["b", "n"], 4), [4, 1], "a shape for ndim");
     assert.deepEqual(da.normalizeGridShape([], 2, ["b", "n"], 1), [1, 1]);
   });
 

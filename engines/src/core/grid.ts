@@ -271,8 +271,8 @@ export function makeGridShape(shape: readonly number[], dist: unknown, commSize:
 
 /**
  * DistArray's `normalize_grid_shape`: pads a user-given grid with trailing 1s to
- * `ndim` and checks it (v0.4+ rule: the grid may use fewer processes than
- * `commSize`, not more).
+ * `ndim` (or the length of a shape given in its place) and checks it (v0.4+
+ * rule: the grid may use fewer processes than `commSize`, not more).
  *
  * @throws TypeError if `gridShape` is not an array of numbers.
  * @throws InvalidGridShapeError if the grid is longer than `ndim` or than `dist`,
@@ -282,21 +282,24 @@ export function makeGridShape(shape: readonly number[], dist: unknown, commSize:
  */
 export function normalizeGridShape(
   gridShape: readonly number[],
-  ndim: number,
+  ndim: number | readonly number[],
   dist: unknown,
   commSize: number,
 ): number[] {
   if (!Array.isArray(gridShape) || gridShape.some((g) => typeof g !== "number")) {
     throw new TypeError(`gridShape must be an array of numbers; got ${describe(gridShape)}`);
   }
+  // DistArray v0.3 passed the number of dimensions, later versions the shape: take either.
+  if (Array.isArray(ndim)) ndim = ndim.length;
   checkCount(ndim, "ndim");
-  const d = normalizeDist(dist, ndim);
-  if (gridShape.length > ndim) {
+  const nd = ndim as number;
+  const d = normalizeDist(dist, nd);
+  if (gridShape.length > nd) {
     throw new InvalidGridShapeError(
-      `grid shape ${fmtShape(gridShape)} has more entries than the array's ${ndim} dimensions`,
+      `grid shape ${fmtShape(gridShape)} has more entries than the array's ${nd} dimensions`,
     );
   }
-  const grid = [...gridShape, ...new Array<number>(ndim - gridShape.length).fill(1)];
+  const grid = [...gridShape, ...new Array<number>(nd - gridShape.length).fill(1)];
   if (grid.length !== d.length) {
     throw new InvalidGridShapeError(
       `grid shape's length (${grid.length}) is not equal to dist's length (${d.length})`,
