@@ -14,12 +14,16 @@ import { after, before, describe, it } from "node:test";
 import {
   array,
   type Context,
+  type DistArray,
   DistArrayError,
   Distribution,
   DTYPE_INFO,
   DTYPES,
   type DType,
+  EngineError,
   FormatError,
+  type IoProgress,
+  setIoProgressHandler,
 } from "distarray";
 import { useTestContext } from "../helpers/engines.js";
 import { repoRoot } from "../helpers/paths.js";
@@ -125,7 +129,7 @@ describe("IO on 4 engines", () => {
           const base = join(dir, `${format}-${c.name.replace(/[^a-z0-9]+/gi, "_")}-${dtype}`);
           const rawPath = `${base}.raw`;
           writeFileSync(rawPath, raw);
-          let back;
+          let back: DistArray;
           if (format === "dnpy") {
             await ctx.saveDnpy(base, a);
             back = await ctx.loadDnpy(base);
@@ -298,6 +302,44 @@ describe("IO on 4 engines", () => {
     // still serving
     assert.deepEqual([...(await good.toArray()).data], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.ok(existsSync(npy));
+  });
+
+  it("a failed write names the engine and the reason; progress is reported", async () => {
+    const ctx = t.ctx;
+    const a = ctx.fromArray(array(Float32Array.from({ length: 8 }, (_, i) => i)), {
+      distribution: Distribution.fromShape(ctx, [8]),
+    });
+    const missing = join(dir, "no-such-dir", "x");
+    await assert.rejects(
+      ctx.saveDnpy(missing, a),
+      (e: unknown) =>
+        e instanceof EngineError &&
+        typeof e.rank === "number" &&
+        /^engine \d: could not write .*no-such-dir.*ENOENT/.test(e.message),
+    );
+    await assert.rejects(
+      ctx.saveNpy(`${missing}.npy`, a),
+      (e: unknown) =>
+        e instanceof EngineError &&
+        e.rank === ctx.targets[0] &&
+        e.remoteCode === "DA_ERR_IO" &&
+        /ENOENT/.test(e.message),
+    );
+    const seen: IoProgress[] = [];
+    const prev = setIoProgressHandler((p) => seen.push({ ...p }), { minBytes: 0 });
+    try {
+      await ctx.saveNpy(join(dir, "progress.npy"), a);
+    } finally {
+      setIoProgressHandler(prev, { minBytes: 64 << 20 });
+    }
+    assert.ok(seen.length >= 2);
+    assert.equal(seen[0]!.done, 0);
+    const last = seen[seen.length - 1]!;
+    assert.deepEqual(
+      [last.operation, last.done, last.total, last.finished],
+      ["saveNpy", 32, 32, true],
+    );
+    assert.ok(seen.every((p, i) => i === 0 || p.done >= seen[i - 1]!.done));
   });
 
   it("name lists: one name per target, else TypeError", async () => {

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
     "a dtype is unknown, or an operation is not defined for it, or a cast is not allowed",
   DA_ERR_OVERFLOW: "a JS integer scalar does not fit the integer dtype it is combined with",
   DA_ERR_FORMAT: "a file or buffer is not in the expected format",
+  DA_ERR_IO:
+    "a file could not be written or read: the operating system refused (missing folder, no space, permissions)",
   DA_ERR_MEMORY_LIMIT: "an operation would exceed an engine's memory limit",
   DA_ERR_PROTOCOL: "a wire message is malformed, of an unknown op, or of another protocol version",
   DA_ERR_AUTH: "a wire message or connection failed authentication",

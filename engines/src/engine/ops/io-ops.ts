@@ -76,14 +76,11 @@ function argString(x: unknown, what: string): string {
 function wrapWrite(ectx: EngineContext, file: string, e: unknown): never {
   if (e instanceof DistArrayError) throw e;
   const err = e as NodeJS.ErrnoException;
-  throw new DistArrayError(
-    `engine ${ectx.rank} could not write ${file}: ${err.message ?? String(e)}`,
-    {
-      code: "DA_ERR_VALUE",
-      cause: e,
-      rank: ectx.rank,
-    },
-  );
+  throw new DistArrayError(`could not write ${file}: ${err.message ?? String(e)}`, {
+    code: "DA_ERR_IO",
+    cause: e,
+    rank: ectx.rank,
+  });
 }
 
 function wrapRead(file: string, e: unknown): never {
