@@ -1,0 +1,130 @@
+// The engine's buffer pool (reuse, size classes, memory limit) and registry (typed missing-key
+// error, buffers returned to the pool when the last entry sharing them goes). No network.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DistArrayError, MemoryLimitError } from "@distarray/engines/core/errors";
+import { POOL_MIN_BYTES, Pool, sizeClass } from "@distarray/engines/engine/pool";
+import { EngineRegistry } from "@distarray/engines/engine/registry";
+
+const MiB = 1024 * 1024;
+
+describe("buffer pool", () => {
+  it("rounds requests up to size classes with at most 12.5% slack", () => {
+    assert.equal(sizeClass(1), 8);
+    assert.equal(sizeClass(100), 104);
+    assert.equal(sizeClass(POOL_MIN_BYTES), POOL_MIN_BYTES);
+    assert.equal(sizeClass(MiB + 1), MiB + MiB / 8);
+    for (const n of [65_537, 1_000_000, 3 * MiB + 5, 100 * MiB - 1]) {
+      const c = sizeClass(n);
+      assert.ok(c >= n && c <= n * 1.125 + 8, `${n} -> ${c}`);
+    }
+  });
+
+  it("hands released memory out again (no fresh allocation) and keeps accounts", () => {
+    const pool = new Pool({ limit: 64 * MiB, rank: 3 });
+    const a = pool.allocate("float64", 1_000_000);
+    assert.ok(a instanceof Float64Array);
+    assert.equal(a.length, 1_000_000);
+    assert.equal(pool.inUse, sizeClass(8_000_000));
+    a.fill(7);
+    pool.release(a);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.cached, sizeClass(8_000_000));
+    const b = pool.allocate("float64", 999_999);
+    assert.equal(b.buffer, a.buffer, "same memory reused");
+    assert.equal(pool.reused, 1);
+    const z = pool.allocate("int32", 2_000_000, { zero: true });
+    assert.ok(z.every((v) => v === 0));
+    pool.release(b);
+    const c = pool.allocate("float64", 1_000_000, { zero: true });
+    assert.equal(c.buffer, a.buffer);
+    assert.ok(
+      c.every((v) => v === 0),
+      "zero option clears reused memory",
+    );
+    assert.ok(pool.owns(c));
+    pool.release(c);
+    assert.equal(pool.owns(c), false);
+    pool.release(c);
+    assert.equal(pool.inUse, sizeClass(8_000_000), "double release is ignored");
+    pool.release(new Float64Array(10));
+  });
+
+  it("gives complex dtypes two lanes per element and bigint dtypes BigInt64Array", () => {
+    const pool = new Pool({ limit: MiB, rank: 0 });
+    const c = pool.allocate("complex128", 10);
+    assert.ok(c instanceof Float64Array);
+    assert.equal(c.length, 20);
+    assert.ok(pool.allocate("int64", 3) instanceof BigInt64Array);
+    assert.ok(pool.allocate("bool", 3) instanceof Uint8Array);
+  });
+
+  it("refuses an allocation past the limit with MemoryLimitError naming the rank, before allocating", () => {
+    const pool = new Pool({ limit: 4 * MiB, rank: 2 });
+    const a = pool.allocateBytes(3 * MiB);
+    assert.throws(
+      () => pool.allocateBytes(2 * MiB),
+      (e: unknown) =>
+        e instanceof MemoryLimitError &&
+        e.rank === 2 &&
+        /allocating 2\.00 MiB would exceed engine 2's memory limit of 4\.00 MiB \(3\.00 MiB in use\)/.test(
+          e.message,
+        ),
+    );
+    assert.equal(pool.inUse, 3 * MiB);
+    assert.throws(() => pool.check(2 * MiB), MemoryLimitError);
+    pool.release(a);
+    assert.doesNotThrow(() => pool.allocateBytes(2 * MiB));
+  });
+
+  it("drops cached buffers when the limit needs the room", () => {
+    const pool = new Pool({ limit: 4 * MiB, rank: 0 });
+    pool.release(pool.allocateBytes(3 * MiB));
+    assert.equal(pool.cached, 3 * MiB);
+    const b = pool.allocateBytes(2 * MiB);
+    assert.equal(b.byteLength, 2 * MiB);
+    assert.ok(pool.inUse + pool.cached <= 4 * MiB);
+  });
+});
+
+describe("engine registry", () => {
+  it("throws a typed error naming the key and rank for a missing key", () => {
+    const reg = new EngineRegistry({ pool: new Pool({ limit: MiB, rank: 1 }), rank: 1 });
+    assert.throws(
+      () => reg.get("__distarray__missing"),
+      (e: unknown) =>
+        e instanceof DistArrayError &&
+        e.code === "DA_ERR_KEY" &&
+        e.rank === 1 &&
+        /__distarray__missing/.test(e.message),
+    );
+    assert.equal(reg.delete("__distarray__missing"), false);
+  });
+
+  it("returns a buffer to the pool only when the last entry sharing it is deleted", () => {
+    const pool = new Pool({ limit: 16 * MiB, rank: 0 });
+    const reg = new EngineRegistry({ pool, rank: 0 });
+    const data = pool.allocate("float64", 100_000);
+    reg.set("a", { data });
+    reg.set("view", { data: data.subarray(10, 20) });
+    assert.ok(reg.references(data));
+    reg.delete("a");
+    assert.ok(pool.owns(data), "a view still uses it");
+    reg.delete("view");
+    assert.equal(pool.owns(data), false);
+    assert.equal(pool.inUse, 0);
+  });
+
+  it("replacing and clearing release buffers too", () => {
+    const pool = new Pool({ limit: 16 * MiB, rank: 0 });
+    const reg = new EngineRegistry({ pool, rank: 0 });
+    reg.set("k", { data: pool.allocate("int32", 50_000) });
+    reg.set("k", { data: pool.allocate("int32", 50_000) });
+    assert.equal(pool.inUse, sizeClass(200_000));
+    reg.set("other", 42);
+    assert.equal(reg.size, 2);
+    reg.clear();
+    assert.equal(reg.size, 0);
+    assert.equal(pool.inUse, 0);
+  });
+});
