@@ -45,8 +45,8 @@ export interface DistributionJSON {
 
 /** What {@link Distribution.fromDimDataPerRank} accepts per rank: a `dim_data`, or a distbuffer (whose buffer sizes `{}` dicts). */
 export type RankDimData =
-  | readonly AnyDimDict[]
-  | { readonly dim_data: readonly AnyDimDict[]; readonly buffer?: unknown };
+  | readonly (AnyDimDict | unknown)[]
+  | { readonly dim_data: readonly (AnyDimDict | unknown)[]; readonly buffer?: unknown };
 
 /** How many recently rebuilt wire forms {@link Distribution.fromJSON} keeps (least recently used go first). */
 export const DISTRIBUTION_CACHE_SIZE = 32;
