@@ -499,6 +499,13 @@ describe("rebuilding: fromDimDataPerRank, fromGlobalDimData, JSON (REFERENCE 3.3
     const back = da.Distribution.fromDimDataPerRank(ctx4, withEmpty);
     assert.deepEqual(back.shape, [8, 3]);
     assert.deepEqual(back.gridShape, [4, 1]);
+    const withShapes = d
+      .getDimDataPerRank()
+      .map((dd, r) => ({ dim_data: [dd[0]!, {}], localShape: d.localShape(r) }));
+    assert.deepEqual(
+      da.Distribution.fromDimDataPerRank(ctx4, withShapes).getDimDataPerRank(),
+      back.getDimDataPerRank(),
+    );
     assert.throws(
       () =>
         da.Distribution.fromDimDataPerRank(

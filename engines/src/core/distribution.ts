@@ -43,10 +43,18 @@ export interface DistributionJSON {
   readonly targets: readonly number[];
 }
 
-/** What {@link Distribution.fromDimDataPerRank} accepts per rank: a `dim_data`, or a distbuffer (whose buffer sizes `{}` dicts). */
+/**
+ * What {@link Distribution.fromDimDataPerRank} accepts per rank: a `dim_data`, or
+ * `{dim_data, buffer}` (a distbuffer) or `{dim_data, localShape}`, whose shape sizes
+ * `{}` dicts.
+ */
 export type RankDimData =
   | readonly (AnyDimDict | unknown)[]
-  | { readonly dim_data: readonly (AnyDimDict | unknown)[]; readonly buffer?: unknown };
+  | {
+      readonly dim_data: readonly (AnyDimDict | unknown)[];
+      readonly buffer?: unknown;
+      readonly localShape?: readonly number[];
+    };
 
 /** How many recently rebuilt wire forms {@link Distribution.fromJSON} keeps (least recently used go first). */
 export const DISTRIBUTION_CACHE_SIZE = 32;
@@ -274,8 +282,8 @@ export class Distribution {
   /**
    * DistArray's `from_dim_data_per_rank` (REFERENCE 3.4): rebuilds a
    * Distribution from what each rank exports, in rank order. Each entry is a
-   * `dim_data` (engine or client form; `'n'` dicts and, with a buffer, `{}` are
-   * undistributed) or a distbuffer `{dim_data, buffer}`. Axes exported as
+   * `dim_data` (engine or client form; `'n'` dicts and, with a local shape, `{}`
+   * are undistributed), a distbuffer `{dim_data, buffer}`, or `{dim_data, localShape}`. Axes exported as
    * one-process `'b'` come back as `'b'`.
    *
    * @throws DistArrayError `DA_ERR_DIM_DATA` if ranks disagree, positions are
@@ -293,7 +301,11 @@ export class Distribution {
     const entries = dimDataPerRank.map((e, r) => {
       if (Array.isArray(e)) return { dims: e as readonly unknown[], lengths: undefined };
       if (isDapDict(e) && Array.isArray(e.dim_data)) {
-        const lengths = e.buffer === undefined ? undefined : dapBufferShape(e.buffer);
+        const lengths = Array.isArray(e.localShape)
+          ? (e.localShape as readonly number[])
+          : e.buffer === undefined
+            ? undefined
+            : dapBufferShape(e.buffer);
         return { dims: e.dim_data as readonly unknown[], lengths };
       }
       throw new TypeError(
