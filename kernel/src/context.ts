@@ -54,6 +54,11 @@ export interface OpRequestOptions extends OpSendOptions {
    * receive into (pieces are written straight into it), or undefined for fresh memory.
    */
   destination?: (target: number, bufferIndex: number, byteLength: number) => Uint8Array | undefined;
+  /**
+   * Reject with DistArrayError (DA_ERR_TIMEOUT) if a target has not replied within this many
+   * ms (default: the context's requestTimeoutMs; 0 = no limit). The engine still runs the op.
+   */
+  timeoutMs?: number;
 }
 
 /** One engine's reply to a request. */
@@ -70,6 +75,8 @@ export interface ContextStartOptions {
   memoryLimit?: number;
   /** Connection options. */
   transport?: Partial<Omit<TransportOptions, "key" | "clientId" | "peers">>;
+  /** Default time limit for a request in ms; 0 (the default) waits as long as the work takes. */
+  requestTimeoutMs?: number;
 }
 
 export interface ContextConnectOptions {
@@ -78,6 +85,8 @@ export interface ContextConnectOptions {
   /** Engine ranks to use (default: all). */
   targets?: readonly number[];
   transport?: Partial<Omit<TransportOptions, "key" | "clientId" | "peers">>;
+  /** Default time limit for a request in ms; 0 (the default) waits as long as the work takes. */
+  requestTimeoutMs?: number;
 }
 
 export interface ApplyOptions {
@@ -115,6 +124,7 @@ interface Pending {
   remaining: number;
   keys: readonly string[];
   error: Error | undefined;
+  timer: NodeJS.Timeout | undefined;
   resolve: (r: OpReply[]) => void;
   reject: (e: unknown) => void;
 }
@@ -149,6 +159,7 @@ export class Context {
   #failedOps = new Set<number>();
   #closed = false;
   #ownsCluster: boolean;
+  #requestTimeoutMs = 0;
   #pendingDeletes = new Map<string, TrackedKey>();
   #deleteScheduled = false;
   #finalizer = new FinalizationRegistry<TrackedKey>((t) => this.#scheduleDelete(t));
@@ -176,7 +187,7 @@ export class Context {
     if (options.memoryLimit !== undefined) startOpts.memoryLimit = options.memoryLimit;
     await startCluster(startOpts);
     try {
-      return await Context.#open(name, undefined, true, options.transport);
+      return await Context.#open(name, undefined, true, options);
     } catch (e) {
       await stopCluster(name).catch(() => undefined);
       throw e;
@@ -190,15 +201,16 @@ export class Context {
    * not answer.
    */
   static async connect(options: ContextConnectOptions = {}): Promise<Context> {
-    return Context.#open(options.cluster ?? "default", options.targets, false, options.transport);
+    return Context.#open(options.cluster ?? "default", options.targets, false, options);
   }
 
   static async #open(
     name: string,
     targets: readonly number[] | undefined,
     owns: boolean,
-    transport: ContextConnectOptions["transport"],
+    options: Pick<ContextConnectOptions, "transport" | "requestTimeoutMs">,
   ): Promise<Context> {
+    const transport = options.transport;
     const file = await readClusterFile(name);
     const all = file.engines.map((e) => e.rank).sort((a, b) => a - b);
     const chosen = targets === undefined ? all : [...new Set(targets)].sort((a, b) => a - b);
@@ -217,6 +229,7 @@ export class Context {
     }
     const clientId = randomBytes(8).toString("hex");
     const ctx = new Context({ cluster: name, clientId, targets: chosen, owns });
+    ctx.#requestTimeoutMs = options.requestTimeoutMs ?? 0;
     const key = Buffer.from(file.key, "base64");
     const peers = file.engines.map((e) => ({ rank: e.rank, address: e.address }));
     try {
@@ -371,11 +384,29 @@ export class Context {
           remaining: targets.length,
           keys,
           error: undefined,
+          timer: undefined,
           resolve,
           reject,
         };
       });
       this.#pending.set(id, pending!);
+      const ms = options.timeoutMs ?? this.#requestTimeoutMs;
+      if (ms > 0) {
+        const p = pending!;
+        p.timer = setTimeout(() => {
+          p.targets.forEach((r, i) => {
+            if (p.replies[i] !== undefined) return;
+            const e = new DistArrayError(
+              `op '${op}' got no reply from engine ${r} within ${ms} ms`,
+              {
+                code: "DA_ERR_TIMEOUT",
+                rank: r,
+              },
+            );
+            this.#settle(p, r, undefined, e);
+          });
+        }, ms);
+      }
     }
     targets.forEach((rank, i) => {
       const extra = options.perTarget?.(rank, i);
@@ -434,7 +465,11 @@ export class Context {
     p.replies[i] = reply ?? { rank, result: undefined, buffers: [] };
     if (err && !p.error) p.error = err;
     p.remaining--;
-    if (p.remaining > 0 && !(err instanceof EngineDiedError)) return;
+    const terminal =
+      err instanceof EngineDiedError ||
+      (err instanceof DistArrayError && err.code === "DA_ERR_TIMEOUT");
+    if (p.remaining > 0 && !terminal) return;
+    clearTimeout(p.timer);
     this.#pending.delete(p.id);
     // An earlier pipelined failure on one of the op's keys is the root cause: report it first.
     for (const k of p.keys) {

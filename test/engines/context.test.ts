@@ -131,6 +131,25 @@ describe("Context on 2 engines", () => {
     await t.ctx.sync();
   });
 
+  it("rejects a request that takes longer than its time limit with DA_ERR_TIMEOUT", async () => {
+    const slow = t.ctx.requestOp("apply", {
+      args: {
+        source: "() => new Promise((r) => setTimeout(r, 400))",
+        args: [],
+        resultKey: t.ctx.newKey(),
+      },
+      timeoutMs: 50,
+    });
+    await assert.rejects(
+      slow,
+      (e: unknown) =>
+        e instanceof DistArrayError &&
+        e.code === "DA_ERR_TIMEOUT" &&
+        /within 50 ms/.test(e.message),
+    );
+    await t.ctx.sync();
+  });
+
   it("receives large reply buffers in pieces straight into a destination buffer", async () => {
     const n = 3_000_000; // 24 MB per engine, many 1 MiB pieces
     const dest = new Float64Array(2 * n);
