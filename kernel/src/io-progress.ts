@@ -66,8 +66,12 @@ export class ProgressReporter {
     this.#emit(false);
   }
 
-  /** The last report. */
-  finish(): void {
+  /**
+   * The last report. After a success the transfer is complete (`done = total`, which also
+   * corrects the estimated total of loads, whose dtype is known only once read).
+   */
+  finish(ok = true): void {
+    if (ok) this.#done = this.#total;
     this.#emit(true);
   }
 

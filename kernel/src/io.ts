@@ -177,9 +177,11 @@ Context.prototype.saveDnpy = function saveDnpy(this: Context, name, a) {
           file: files[i],
         }),
       );
-    } finally {
-      progress.finish();
+    } catch (e) {
+      progress.finish(false);
+      throw e;
     }
+    progress.finish();
   })();
 };
 
@@ -269,9 +271,11 @@ async function loadDnpyImpl(ctx: Context, name: string | readonly string[]): Pro
         file: files[i],
       }),
     );
-  } finally {
-    progress.finish();
+  } catch (e) {
+    progress.finish(false);
+    throw e;
   }
+  progress.finish();
   return wrapNew(ctx, distribution, dtype, key);
 }
 
@@ -303,10 +307,10 @@ async function loadParts(
   } catch (e) {
     // Parts that did load are dropped with the key.
     ctx.deleteKey(key);
+    progress.finish(false);
     throw e;
-  } finally {
-    progress.finish();
   }
+  progress.finish();
   return wrapNew(ctx, distribution, replyDType(replies, file), key);
 }
 
@@ -354,10 +358,10 @@ async function saveSingle(
         args: { format, step: "abort", file, temp: c.temp },
       })
       .catch(() => undefined);
+    progress.finish(false);
     throw e;
-  } finally {
-    progress.finish();
   }
+  progress.finish();
 }
 
 Context.prototype.saveNpy = function saveNpy(this: Context, file, a) {
