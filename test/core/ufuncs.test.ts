@@ -353,3 +353,121 @@ describe("binary ufuncs with a JS scalar (NEP 50 weak scalars) against NumPy", (
     });
   }
 });
+
+describe("ufunc loops over strided and broadcast operands", () => {
+  /** A deterministic array of `dtype` values with a few negatives and zeros. */
+  function sample(dtype: DType, n: number): TypedArray {
+    const { storage, lanes, kind } = DTYPE_INFO[dtype];
+    const data = new storage(n * lanes);
+    for (let i = 0; i < n * lanes; i++) {
+      const v = ((i * 7919) % 23) - 11;
+      if (kind === "b") data[i] = v > 0 ? 1 : 0;
+      else if (dtype === "int64" || dtype === "uint64")
+        (data as BigInt64Array)[i] = BigInt(kind === "u" ? Math.abs(v) : v);
+      else if (kind === "u") data[i] = Math.abs(v);
+      else data[i] = kind === "f" || kind === "c" ? v / 4 : v;
+    }
+    return data;
+  }
+
+  /** The same values as `op`, copied into a reversed, every-other-element view of a bigger buffer. */
+  function stridedCopy(op: StridedOperand): StridedOperand {
+    const n = op.shape[0]!;
+    const { storage, lanes } = DTYPE_INFO[op.dtype];
+    const data = new storage(2 * n * lanes + 2 * lanes);
+    for (let i = 0; i < n; i++) {
+      const j = 2 * (n - 1 - i) + 1;
+      for (let l = 0; l < lanes; l++) data[j * lanes + l] = op.data[i * lanes + l]!;
+    }
+    return { dtype: op.dtype, data, offset: 2 * (n - 1) + 1, strides: [-2], shape: [n] };
+  }
+
+  it("gives the same results through strided views as through contiguous arrays (all dtypes)", () => {
+    const n = 37;
+    for (const d of DTYPES) {
+      const a = contiguousOperand(d, sample(d, n), [n]);
+      const b = contiguousOperand(d, sample(d, n).reverse(), [n]);
+      for (const name of [...UNARY_UFUNCS, ...BINARY_UFUNCS]) {
+        let outDtype: DType;
+        try {
+          outDtype =
+            ufuncArity(name) === 1 ? ufuncResultType(name, d) : ufuncResultType(name, d, d);
+        } catch {
+          continue;
+        }
+        const fresh = () =>
+          contiguousOperand(
+            outDtype,
+            new DTYPE_INFO[outDtype].storage(n * DTYPE_INFO[outDtype].lanes),
+            [n],
+          );
+        const direct = fresh();
+        const viaViews = stridedCopy(fresh());
+        const call = (x: StridedOperand, y: StridedOperand, out: StridedOperand): boolean => {
+          try {
+            if (ufuncArity(name) === 1) unaryLoop(name as UnaryUfunc, x, out);
+            else binaryLoop(name as BinaryUfunc, x, y, out);
+            return true;
+          } catch (e) {
+            if (e instanceof DistArrayError && e.code === "DA_ERR_VALUE") return false;
+            throw e;
+          }
+        };
+        const ok1 = call(a, b, direct);
+        const ok2 = call(stridedCopy(a), stridedCopy(b), viaViews);
+        assert.equal(ok1, ok2, `${name}(${d}) raised in one layout only`);
+        if (!ok1) continue;
+        for (let i = 0; i < n; i++) {
+          const lanes = DTYPE_INFO[outDtype].lanes;
+          for (let l = 0; l < lanes; l++) {
+            const g = viaViews.data[(viaViews.offset - 2 * i) * lanes + l]!;
+            const w = direct.data[i * lanes + l]!;
+            assert.ok(
+              typeof w === "bigint" ? g === w : sameFloat(g as number, w),
+              `${name}(${d})[${i}]: ${g} vs ${w}`,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it("broadcasts (3,1) with (4,) and scalars into a (3,4) result", () => {
+    const a = contiguousOperand("int32", Int32Array.from([1, 2, 3]), [3, 1]);
+    const b = contiguousOperand("float32", Float32Array.from([0.5, 1.5, -2, 10]), [4]);
+    const out = contiguousOperand("float64", new Float64Array(12), [3, 4]);
+    binaryLoop("multiply", a, b, out);
+    assert.deepEqual([...out.data], [0.5, 1.5, -2, 10, 1, 3, -4, 20, 1.5, 4.5, -6, 30]);
+    const cmp = contiguousOperand("bool", new Uint8Array(12), [3, 4]);
+    binaryLoop("greater", 2.5, out, cmp);
+    assert.deepEqual([...cmp.data], [1, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
+  });
+
+  it("writes in place (out is an input) and casts into an out of another dtype", () => {
+    const data = Float64Array.from([1, 2, 3, 4]);
+    const a = contiguousOperand("float64", data, [4]);
+    binaryLoop("add", a, 0.5, a);
+    assert.deepEqual([...data], [1.5, 2.5, 3.5, 4.5]);
+    const i8 = contiguousOperand("int8", Int8Array.from([100, 27, -128, 5]), [4]);
+    const wide = contiguousOperand("int16", new Int16Array(4), [4]);
+    binaryLoop("add", i8, i8, wide);
+    assert.deepEqual([...wide.data], [-56, 54, 0, 10]);
+    assert.throws(
+      () => unaryLoop("sqrt", a, contiguousOperand("int32", new Int32Array(4), [4])),
+      (e: unknown) => e instanceof DTypeError,
+    );
+  });
+
+  it("refuses shapes that do not broadcast and integer powers with negative exponents", () => {
+    const a = contiguousOperand("int32", new Int32Array(3), [3]);
+    const b = contiguousOperand("int32", new Int32Array(4), [4]);
+    assert.throws(
+      () => binaryLoop("add", a, b, contiguousOperand("int32", new Int32Array(4), [4])),
+      (e: unknown) => e instanceof DistArrayError && e.code === "DA_ERR_SHAPE",
+    );
+    assert.throws(
+      () => binaryLoop("power", a, -1, contiguousOperand("int32", new Int32Array(3), [3])),
+      (e: unknown) => e instanceof DistArrayError && e.code === "DA_ERR_VALUE",
+    );
+  });
+});

@@ -54,11 +54,55 @@ function castRun(
   return scratch;
 }
 
+/**
+ * Sums when the last axis is kept (runs of length 1): visiting the inputs in memory
+ * order, adding each outer slice into the row of outputs, gives the same sequential sum
+ * per output as NumPy (and reads memory contiguously). Returns null when not applicable.
+ */
+function sumOuterOnly(op: StridedOperand, plan: ReductionPlan, acc: DType): TypedArray | null {
+  const { kind } = DTYPE_INFO[acc];
+  const srcKind = DTYPE_INFO[op.dtype].kind;
+  if (plan.runLength !== 1 || isComplexDType(op.dtype) || isComplexDType(acc)) return null;
+  if (op.data instanceof BigInt64Array || op.data instanceof BigUint64Array) return null;
+  const d = op.data as Num;
+  const { outOffsets, runOffsets } = plan;
+  const nOut = outOffsets.length;
+  if (kind === "f" && (op.dtype === acc || srcKind !== "f")) {
+    const out = new DTYPE_INFO[acc].storage(nOut) as Float64Array;
+    const single = acc === "float32";
+    for (let r = 0; r < runOffsets.length; r++) {
+      const base = runOffsets[r]!;
+      if (single)
+        for (let o = 0; o < nOut; o++) out[o] = out[o]! + Math.fround(d[outOffsets[o]! + base]!);
+      else for (let o = 0; o < nOut; o++) out[o] = out[o]! + d[outOffsets[o]! + base]!;
+    }
+    return out;
+  }
+  if ((kind === "i" || kind === "u" || kind === "b") && srcKind !== "f") {
+    const out = new BigInt64Array(nOut);
+    const part = new Float64Array(nOut);
+    const chunk = 1 << 20;
+    for (let r0 = 0; r0 < runOffsets.length; r0 += chunk) {
+      part.fill(0);
+      const r1 = Math.min(runOffsets.length, r0 + chunk);
+      for (let r = r0; r < r1; r++) {
+        const base = runOffsets[r]!;
+        for (let o = 0; o < nOut; o++) part[o] = part[o]! + d[outOffsets[o]! + base]!;
+      }
+      for (let o = 0; o < nOut; o++) out[o] = BigInt.asIntN(64, out[o]! + BigInt(part[o]!));
+    }
+    return out;
+  }
+  return null;
+}
+
 /** Running sums per output element (reductions.ts documents the storage). */
 export function reduceSums(op: StridedOperand, plan: ReductionPlan, acc: DType): TypedArray {
   const nOut = plan.outOffsets.length;
   const { runOffsets, runLength: len, runStride: s } = plan;
   const { kind } = DTYPE_INFO[acc];
+  const fast = sumOuterOnly(op, plan, acc);
+  if (fast !== null) return fast;
   if (kind === "b" || kind === "i" || kind === "u") {
     const out = new BigInt64Array(nOut);
     const srcKind = DTYPE_INFO[op.dtype].kind;
