@@ -6,6 +6,12 @@
  */
 import type { AnyDimDict, ClientDimDict, DimData } from "./dap.js";
 import { dapBufferShape, isDapDict } from "./dap.js";
+import {
+  DISTRIBUTION_CACHE_SIZE,
+  LruCache,
+  sameUnstructuredIndices,
+  wireKey,
+} from "./distribution-wire.js";
 import { DistArrayError, IndexError } from "./errors.js";
 import type { DistSpec, DistType } from "./grid.js";
 import {
@@ -18,9 +24,10 @@ import {
 } from "./grid.js";
 import { LocalDistribution } from "./local-distribution.js";
 import type { AxisMap, GlobalDimData } from "./maps.js";
-import { UnstructuredMap } from "./maps.js";
 import { mapFromAxisDimDicts, mapFromGlobalDimData, mapFromSizes } from "./maps-build.js";
 import { checkShape, describe, fmtShape, product } from "./maps-util.js";
+
+export { DISTRIBUTION_CACHE_SIZE } from "./distribution-wire.js";
 
 /** Anything with engine target ids: a Context, or `{targets: [...]}` for engine-free math. */
 export interface TargetsLike {
@@ -56,42 +63,7 @@ export type RankDimData =
       readonly localShape?: readonly number[];
     };
 
-/** How many recently rebuilt wire forms {@link Distribution.fromJSON} keeps (least recently used go first). */
-export const DISTRIBUTION_CACHE_SIZE = 32;
-
-const wireCache = new Map<string, Distribution>();
-
-// The cache key of a wire form: its JSON, with each unstructured axis's index lists
-// replaced by their length and an FNV-1a digest (stringifying millions of indices
-// would cost more than the rebuild it saves); a hit is confirmed by comparing them.
-function wireKey(json: DistributionJSON): string {
-  const axes = json.globalDimData.map((g) =>
-    isDapDict(g) && g.dist_type === "u" && Array.isArray(g.indices)
-      ? { ...g, indices: g.indices.map((ix: ArrayLike<number>) => digest(ix)) }
-      : g,
-  );
-  return JSON.stringify([axes, json.targets]);
-}
-
-function digest(ix: ArrayLike<number>): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < ix.length; i++) h = Math.imul(h ^ (ix[i]! | 0), 0x01000193);
-  return `${ix.length}:${(h >>> 0).toString(16)}`;
-}
-
-function sameUnstructured(d: Distribution, gdds: readonly GlobalDimData[]): boolean {
-  return gdds.every((g, axis) => {
-    if (g.dist_type !== "u") return true;
-    const m = d.maps[axis];
-    if (!(m instanceof UnstructuredMap) || m.indices.length !== g.indices.length) return false;
-    return g.indices.every((ix, r) => {
-      const have = m.indices[r]!;
-      if (have.length !== ix.length) return false;
-      for (let i = 0; i < ix.length; i++) if (have[i] !== ix[i]) return false;
-      return true;
-    });
-  });
-}
+const wireCache = new LruCache<Distribution>(DISTRIBUTION_CACHE_SIZE);
 
 function valueError(message: string): DistArrayError {
   return new DistArrayError(message, { code: "DA_ERR_VALUE" });
@@ -367,19 +339,14 @@ export class Distribution {
     if (ctxOrTargets !== undefined) {
       return Distribution.fromGlobalDimData(ctxOrTargets, json.globalDimData, json.targets);
     }
-    const key = wireKey(json);
-    let d = wireCache.get(key);
-    if (d === undefined || !sameUnstructured(d, json.globalDimData)) {
-      d = Distribution.fromGlobalDimData(
-        { targets: [...json.targets] },
-        json.globalDimData,
-        json.targets,
-      );
-      if (wireCache.size >= DISTRIBUTION_CACHE_SIZE)
-        wireCache.delete(wireCache.keys().next().value!);
-    } else {
-      wireCache.delete(key);
-    }
+    const key = wireKey(json.globalDimData, json.targets);
+    const hit = wireCache.get(key);
+    if (hit !== undefined && sameUnstructuredIndices(hit.maps, json.globalDimData)) return hit;
+    const d = Distribution.fromGlobalDimData(
+      { targets: [...json.targets] },
+      json.globalDimData,
+      json.targets,
+    );
     wireCache.set(key, d);
     return d;
   }
