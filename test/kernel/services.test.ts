@@ -126,7 +126,7 @@ test("an unknown magic or bad arguments give an error output; the kernel keeps r
   assert.equal(resultText(await run("1 + 1")), "2");
 });
 
-test("interrupt stops a busy synchronous cell and an awaiting cell; the kernel continues", async () => {
+test("interrupt stops a busy cell, an awaiting cell and pending engine requests; the kernel continues", async () => {
   const dir = mkdtempSync(join(tmpdir(), "distarray-interrupt-"));
   const marker = join(dir, "looping");
   const entered = new Promise<void>((resolve) => {
@@ -159,9 +159,26 @@ test("interrupt stops a busy synchronous cell and an awaiting cell; the kernel c
     JSON.stringify(r2.outputs.map((m) => m.content)),
   );
 
-  const resumed = await run("await a.sum().item()");
+  // A failed (interrupted) cell declares nothing, so `slow` is declared beforehand.
+  assertOk(await run("let slow: Promise<unknown> = Promise.resolve();"));
+  const slowRun = await run(
+    [
+      "slow = ctx.apply(() => {",
+      "  const t = Date.now();",
+      "  while (Date.now() - t < 1500) {}",
+      "  return 1;",
+      "});",
+      "await slow",
+    ].join("\n"),
+    () => void kernel.interrupt(),
+  );
+  assert.equal(ofType(slowRun, "error")[0]!.ename, "InterruptedError");
+  const cancelled = await run("await slow.then(() => 'finished', (e) => e.code)");
+  assert.equal(resultText(cancelled), "'DA_ERR_INTERRUPTED'");
+
+  const resumed = await run("await ctx.apply(() => 7)");
   assertOk(resumed);
-  assert.equal(resultText(resumed), "20");
+  assert.equal(resultText(resumed), "[ 7, 7 ]");
 });
 
 test("comms: the frontend opens one and messages flow both ways; the kernel opens one too", async () => {
