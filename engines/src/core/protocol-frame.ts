@@ -38,6 +38,21 @@ export const FLAG_PIECED = 0x01;
 export const FLAG_PIECE = 0x02;
 export const PIECE_HEADER_BYTES = 16;
 
+const TWO_32 = 2 ** 32;
+
+/** Writes a safe integer as u64 little-endian (no BigInt on the hot path). */
+function setU64(dv: DataView, offset: number, v: number): void {
+  dv.setUint32(offset, v % TWO_32, true);
+  dv.setUint32(offset + 4, Math.floor(v / TWO_32), true);
+}
+
+/** Reads a u64 little-endian; ProtocolError if it is not a safe integer. */
+function getU64(dv: DataView, offset: number, what: string): number {
+  const hi = dv.getUint32(offset + 4, true);
+  if (hi >= 2 ** 21) throw new ProtocolError(`frame ${what} too large`);
+  return hi * TWO_32 + dv.getUint32(offset, true);
+}
+
 /** Zero bytes to add after `n` bytes to reach a multiple of 8. */
 export function padTo8(n: number): number {
   return (FRAME_ALIGN - (n % FRAME_ALIGN)) % FRAME_ALIGN;
@@ -92,9 +107,8 @@ export function encodeFrameHead(o: FrameHeadOptions): Uint8Array {
   dv.setUint32(4, h, true);
   dv.setUint32(8, n, true);
   dv.setUint32(12, 0, true);
-  dv.setBigUint64(FRAME_SEQ_OFFSET, BigInt(o.seq), true);
-  for (let i = 0; i < n; i++)
-    dv.setBigUint64(FRAME_PREFIX_BYTES + 8 * i, BigInt(o.bufferLengths[i]!), true);
+  setU64(dv, FRAME_SEQ_OFFSET, o.seq);
+  for (let i = 0; i < n; i++) setU64(dv, FRAME_PREFIX_BYTES + 8 * i, o.bufferLengths[i]!);
   head.set(o.header, FRAME_PREFIX_BYTES + 8 * n);
   return head;
 }
@@ -152,8 +166,7 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   const h = dv.getUint32(4, true);
   const n = dv.getUint32(8, true);
   if (dv.getUint32(12, true) !== 0) throw new ProtocolError("frame reserved field must be 0");
-  const seq = dv.getBigUint64(FRAME_SEQ_OFFSET, true);
-  if (seq > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolError("frame sequence too large");
+  const seq = getU64(dv, FRAME_SEQ_OFFSET, "sequence");
   const tableEnd = FRAME_PREFIX_BYTES + 8 * n;
   if (n > (len - FRAME_PREFIX_BYTES) / 8 || tableEnd + h > len) {
     throw new ProtocolError(
@@ -165,10 +178,7 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   const buffers: Uint8Array[] = [];
   const lengths: number[] = [];
   for (let i = 0; i < n; i++) {
-    const b = dv.getBigUint64(FRAME_PREFIX_BYTES + 8 * i, true);
-    if (b > BigInt(Number.MAX_SAFE_INTEGER))
-      throw new ProtocolError("frame buffer length too large");
-    lengths.push(Number(b));
+    lengths.push(getU64(dv, FRAME_PREFIX_BYTES + 8 * i, "buffer length"));
   }
   if (flags !== FLAG_PIECED) {
     for (const b of lengths) {
@@ -186,7 +196,7 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   }
   return {
     flags,
-    seq: Number(seq),
+    seq,
     tag: frame.subarray(FRAME_TAG_OFFSET, FRAME_TAG_OFFSET + FRAME_TAG_BYTES),
     header,
     bufferLengths: lengths,
@@ -200,12 +210,12 @@ export function encodePieceHeader(bufferIndex: number, offset: number): Uint8Arr
   const out = new Uint8Array(PIECE_HEADER_BYTES);
   const dv = new DataView(out.buffer);
   dv.setUint32(0, bufferIndex, true);
-  dv.setBigUint64(8, BigInt(offset), true);
+  setU64(dv, 8, offset);
   return out;
 }
 
 export function decodePieceHeader(h: Uint8Array): { bufferIndex: number; offset: number } {
   if (h.byteLength !== PIECE_HEADER_BYTES) throw new ProtocolError("a piece header is 16 bytes");
   const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
-  return { bufferIndex: dv.getUint32(0, true), offset: Number(dv.getBigUint64(8, true)) };
+  return { bufferIndex: dv.getUint32(0, true), offset: getU64(dv, 8, "piece offset") };
 }
