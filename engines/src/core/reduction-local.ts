@@ -180,6 +180,21 @@ export function reduceMoments(
   const mean = new DTYPE_INFO[acc].storage(sums.length) as Float64Array;
   const m2 = new (single ? Float32Array : Float64Array)(nOut);
   const { runOffsets, runLength: len, runStride: s } = plan;
+  if (len === 1 && !complex && !isComplexDType(op.dtype) && typeof op.data[0] !== "bigint") {
+    // The last axis is kept: fill the means, then add squared deviations slice by slice
+    // in memory order (the same sequential sum per output as NumPy's).
+    const d = op.data as Num;
+    const { outOffsets } = plan;
+    for (let o = 0; o < nOut; o++) mean[o] = n === 0 ? 0 : r(sums[o]! / n);
+    for (let q = 0; q < runOffsets.length; q++) {
+      const base = runOffsets[q]!;
+      for (let o = 0; o < nOut; o++) {
+        const dev = r(r(d[outOffsets[o]! + base]!) - mean[o]!);
+        m2[o] = r(m2[o]! + r(dev * dev));
+      }
+    }
+    return { mean, m2 };
+  }
   const lanes = complex ? 2 : 1;
   const scratch = new Float64Array(len * lanes);
   const sq = new Float64Array(len);
