@@ -100,6 +100,17 @@ describe("Distribution.fromShape (REFERENCE 1.5, 5.1)", () => {
     assert.equal(bc.maps[0]!.blockSize, 3);
     assert.deepEqual(Array.from(bc.forRank(0).globalIndices(0)), [0, 1, 2, 6, 7, 8]);
     assert.deepEqual(Array.from(bc.forRank(1).globalIndices(0)), [3, 4, 5, 9]);
+    // An automatic grid gives a block-cyclic axis no more ranks than blocks: 10 in blocks of 4 is 3 blocks.
+    const three = da.Distribution.fromShape(ctx4, [10], {
+      dist: [{ dist_type: "c", block_size: 4 }],
+    });
+    assert.deepEqual(
+      [three.targets, three.localShapes()],
+      [
+        [0, 1, 2],
+        [[4], [4], [2]],
+      ],
+    );
   });
 
   test("argument errors", () => {

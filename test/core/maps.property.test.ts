@@ -297,6 +297,19 @@ describe("n-d distributions", () => {
     );
   });
 
+  test("an automatic grid leaves no position empty along a non-empty axis", () => {
+    fc.assert(
+      fc.property(fromShapeArb, (d) => {
+        d.maps.forEach((m) => {
+          if (m.size === 0) return;
+          for (let r = 0; r < m.gridSize; r++)
+            assert.ok(m.localSize(r) > 0, `${m.distType} position ${r}`);
+        });
+      }),
+      RUNS,
+    );
+  });
+
   test("reduce keeps the other axes' maps on the ranks at coordinate 0 of the reduced ones", () => {
     fc.assert(
       fc.property(distributionArb, fc.infiniteStream(fc.boolean()), (d, coin) => {

@@ -210,21 +210,21 @@ export class Distribution {
       targets ??= [checkTargetList(ctx.targets, "context targets")[0]!];
     }
     const chosen = chooseTargets(ctx, targets);
-    const grid =
-      options.gridShape === undefined
-        ? withoutEmptyBlocks(makeGridShape(dims, dist, chosen.length), dims, dist)
-        : normalizeGridShape(options.gridShape, dims.length, dist, chosen.length);
-    const maps = dims.map((size, axis) => {
-      const spec = specs[axis]!;
-      const blockSize = typeof spec === "string" ? undefined : spec.block_size;
-      if (
-        blockSize !== undefined &&
-        (dist[axis] !== "c" || !Number.isInteger(blockSize) || blockSize < 1)
-      ) {
+    const blockSizes = specs.map((spec, axis) => {
+      const b = typeof spec === "string" ? undefined : spec.block_size;
+      if (b !== undefined && (dist[axis] !== "c" || !Number.isInteger(b) || b < 1)) {
         throw valueError(
           `block_size must be an integer >= 1 on a 'c' axis; axis ${axis} has ${describe(spec)}`,
         );
       }
+      return b ?? 1;
+    });
+    const grid =
+      options.gridShape === undefined
+        ? withoutEmptyBlocks(makeGridShape(dims, dist, chosen.length), dims, dist, blockSizes)
+        : normalizeGridShape(options.gridShape, dims.length, dist, chosen.length);
+    const maps = dims.map((size, axis) => {
+      const blockSize = blockSizes[axis]!;
       return mapFromSizes(dist[axis], size, grid[axis]!, { blockSize });
     });
     return Distribution.fromMaps(ctx, maps, chosen);
@@ -544,17 +544,21 @@ export class Distribution {
 
 // DistArray v0.4+ slices a block distribution made from a shape so that no rank
 // is left empty: N over P regular blocks of ceil(N/P) fill only ceil(N/ceil(N/P))
-// ranks (5 over 4 is 2, 2, 1), so a grid chosen automatically keeps only those.
-// A grid the caller gives is kept as is (empty trailing blocks allowed).
+// ranks (5 over 4 is 2, 2, 1), so a grid chosen automatically keeps only those;
+// likewise a block-cyclic axis gets no more ranks than it has blocks. A grid the
+// caller gives is kept as is (empty trailing blocks allowed).
 function withoutEmptyBlocks(
   grid: number[],
   shape: readonly number[],
   dist: readonly DistType[],
+  blockSizes: readonly number[],
 ): number[] {
   return grid.map((p, axis) => {
     const n = shape[axis]!;
-    if (dist[axis] !== "b" || n === 0) return p;
-    return Math.ceil(n / Math.ceil(n / p));
+    if (n === 0) return p;
+    if (dist[axis] === "b") return Math.ceil(n / Math.ceil(n / p));
+    if (dist[axis] === "c") return Math.min(p, Math.ceil(n / blockSizes[axis]!));
+    return p;
   });
 }
 
