@@ -79,8 +79,9 @@ export function sendUfunc(
   const wire: OperandWire[] = operands.map((o) =>
     o instanceof DistArray ? { key: o.key } : { scalar: scalarToWire(o) },
   );
+  // Errors are recorded against the array being made, not the operands (which stay valid);
+  // an operand that failed to be made fails this op with its own error on the engines.
   const keys = [newKey];
-  for (const o of operands) if (o instanceof DistArray) keys.push(o.key);
   const args: UfuncHeader = { name, newKey, dtype, operands: wire };
   pipelineOp(ctx, ARRAY_OPS.ufunc, { targets: first.targets, keys, args });
   return wrapNew(ctx, first.distribution, dtype, newKey);
@@ -107,7 +108,7 @@ export function sendReduce(
     out: r.out.toJSON(),
   };
   if (r.accumulate !== undefined) args.accumulate = r.accumulate;
-  pipelineOp(ctx, ARRAY_OPS.reduce, { targets: a.targets, keys: [newKey, a.key], args });
+  pipelineOp(ctx, ARRAY_OPS.reduce, { targets: a.targets, keys: [newKey], args });
   return wrapNew(ctx, r.out, r.dtype, newKey);
 }
 
@@ -116,7 +117,7 @@ export function astypeArray(a: DistArray, dtype: DType): DistArray {
   const newKey = newArrayKey(ctx);
   const args: AstypeHeader = { key: a.key, newKey, dtype };
   const op = dtype === a.dtype ? ARRAY_OPS.copy : ARRAY_OPS.astype;
-  pipelineOp(ctx, op, { targets: a.targets, keys: [newKey, a.key], args });
+  pipelineOp(ctx, op, { targets: a.targets, keys: [newKey], args });
   return wrapNew(ctx, a.distribution, dtype, newKey);
 }
 
@@ -343,7 +344,12 @@ function scatterInto(
 /** Body of `DistArray.fromLocalArrays`. */
 export async function fromLocalArraysImpl(
   key: string,
-  options: { context?: Context; distribution?: Distribution; dtype?: DType },
+  options: {
+    context?: Context;
+    distribution?: Distribution;
+    dtype?: DType;
+    targets?: readonly number[];
+  },
   onTargets?: readonly number[],
 ): Promise<DistArray> {
   if (typeof key !== "string") throw new TypeError("key must be a string");
@@ -354,7 +360,7 @@ export async function fromLocalArraysImpl(
     });
   }
   const ctx = (context ?? (distribution!.context as Context)) as Context;
-  const targets = distribution?.targets ?? onTargets ?? ctx.targets;
+  const targets = distribution?.targets ?? options.targets ?? onTargets ?? ctx.targets;
   if (distribution !== undefined && options.dtype !== undefined) {
     return wrapNew(ctx, distribution, options.dtype, key);
   }

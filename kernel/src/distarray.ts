@@ -71,12 +71,18 @@ export class DistArray {
   /**
    * Wraps LocalArrays stored on the engines under `key` (e.g. returned by `ctx.apply`) as a
    * DistArray. Give exactly one of `context` (the distribution is rebuilt from the dim data
-   * the engines report, so `'n'` axes come back as `'b'`) or `distribution` (trusted as is).
+   * the engines report, so `'n'` axes come back as `'b'`; `targets` says which engines hold
+   * the key, default all of the context's) or `distribution` (trusted as is).
    * @throws DistArrayError DA_ERR_VALUE when both or neither of context and distribution are given.
    */
   static fromLocalArrays(
     key: string,
-    options: { context?: Context; distribution?: Distribution; dtype?: DType },
+    options: {
+      context?: Context;
+      distribution?: Distribution;
+      dtype?: DType;
+      targets?: readonly number[];
+    },
   ): Promise<DistArray> {
     return fromLocalArraysImpl(key, options);
   }

@@ -14,7 +14,7 @@ import {
   type LocalDistribution,
   type TypedArray,
 } from "../../core/index.js";
-import type { EngineContext } from "../op-types.js";
+import type { EngineContext, OpHandler } from "../op-types.js";
 import type { DistributionWire } from "./array-types.js";
 
 /** This engine's rank within a distribution's targets, or -1 when it holds no piece. */
@@ -53,9 +53,40 @@ export function argKey(x: unknown, what = "key"): string {
   return x;
 }
 
-/** The LocalArray stored under `key`. */
+/**
+ * What a pipelined op leaves under the key it should have created when it fails: later
+ * ops reading that key fail with the same error (class and code), so the root cause, not
+ * a "missing key", reaches the client whichever array it awaits.
+ */
+export class FailedArray {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Wraps the handler of a pipelined op that creates the array named by `args[keyField]`:
+ * when it throws, a FailedArray is stored under that key and the error is rethrown.
+ */
+export function producing(keyField: string, handle: OpHandler["handle"]): OpHandler["handle"] {
+  return (ectx, op) => {
+    const fail = (err: unknown): never => {
+      const key = op.args[keyField];
+      if (typeof key === "string" && key.length > 0) ectx.registry.set(key, new FailedArray(err));
+      throw err;
+    };
+    try {
+      const r = handle(ectx, op);
+      if (r instanceof Promise) return r.catch(fail);
+      return r;
+    } catch (err) {
+      return fail(err);
+    }
+  };
+}
+
+/** The LocalArray stored under `key`; rethrows the error of the op that failed to make it. */
 export function getLocalArray(ectx: EngineContext, key: string): LocalArray {
   const v = ectx.registry.get(key);
+  if (v instanceof FailedArray) throw v.error;
   if (!(v instanceof LocalArray)) {
     throw new DistArrayError(
       `the object under key ${key} on engine ${ectx.rank} is not a LocalArray`,

@@ -12,6 +12,7 @@ import {
   argKey,
   localDistributionFromWire,
   newLocalArray,
+  producing,
   scalarStorer,
 } from "./array-common.js";
 import {
@@ -24,7 +25,7 @@ import {
 registerOp({
   name: ARRAY_OPS.create,
   kind: "pipelined",
-  handle(ectx, { args }) {
+  handle: producing("key", (ectx, { args }) => {
     const h = args as unknown as CreateHeader;
     const key = argKey(h.key);
     const dtype = argDType(h.dtype);
@@ -47,13 +48,13 @@ registerOp({
     }
     ectx.registry.set(key, a);
     return undefined;
-  },
+  }),
 });
 
 registerOp({
   name: ARRAY_OPS.scatter,
   kind: "pipelined",
-  handle(ectx, { args, buffers }) {
+  handle: producing("key", (ectx, { args, buffers }) => {
     const h = args as unknown as CreateHeader;
     const key = argKey(h.key);
     const dtype = argDType(h.dtype);
@@ -70,7 +71,7 @@ registerOp({
     new Uint8Array(a.data.buffer, a.data.byteOffset, want).set(bytes);
     ectx.registry.set(key, a);
     return undefined;
-  },
+  }),
 });
 
 /** Evaluates a function's source text (sent by an authenticated client) on this engine. */
@@ -92,7 +93,7 @@ function functionFromSource(source: unknown): (...idx: number[]) => unknown {
 registerOp({
   name: ARRAY_OPS.fromFunction,
   kind: "pipelined",
-  handle(ectx, { args }) {
+  handle: producing("key", (ectx, { args }) => {
     const h = args as unknown as FromFunctionHeader;
     const key = argKey(h.key);
     const dtype = argDType(h.dtype);
@@ -129,13 +130,13 @@ registerOp({
     }
     ectx.registry.set(key, a);
     return undefined;
-  },
+  }),
 });
 
 registerOp({
   name: ARRAY_OPS.random,
   kind: "pipelined",
-  handle(ectx, { args }) {
+  handle: producing("key", (ectx, { args }) => {
     const h = args as unknown as RandomHeader;
     const key = argKey(h.key);
     const dtype = argDType(h.dtype);
@@ -146,5 +147,5 @@ registerOp({
     fillRandom(h.spec as RandomSpec, dtype, a.data, gidx, local.globalShape);
     ectx.registry.set(key, a);
     return undefined;
-  },
+  }),
 });

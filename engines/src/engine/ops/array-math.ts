@@ -18,13 +18,13 @@ import {
   unaryLoop,
 } from "../../core/index.js";
 import { registerOp } from "../op-types.js";
-import { argDType, argKey, getLocalArray, newLocalArray } from "./array-common.js";
+import { argDType, argKey, getLocalArray, newLocalArray, producing } from "./array-common.js";
 import { ARRAY_OPS, type AstypeHeader, scalarFromWire, type UfuncHeader } from "./array-types.js";
 
 registerOp({
   name: ARRAY_OPS.ufunc,
   kind: "pipelined",
-  handle(ectx, { args }) {
+  handle: producing("newKey", (ectx, { args }) => {
     const h = args as unknown as UfuncHeader;
     const name = h.name;
     if (!isUfuncName(name)) {
@@ -68,14 +68,14 @@ registerOp({
     }
     ectx.registry.set(newKey, out);
     return undefined;
-  },
+  }),
 });
 
 for (const name of [ARRAY_OPS.astype, ARRAY_OPS.copy] as const) {
   registerOp({
     name,
     kind: "pipelined",
-    handle(ectx, { args }) {
+    handle: producing("newKey", (ectx, { args }) => {
       const h = args as unknown as AstypeHeader;
       const a = getLocalArray(ectx, argKey(h.key));
       const newKey = argKey(h.newKey, "newKey");
@@ -91,6 +91,6 @@ for (const name of [ARRAY_OPS.astype, ARRAY_OPS.copy] as const) {
       }
       ectx.registry.set(newKey, out);
       return undefined;
-    },
+    }),
   });
 }

@@ -20,7 +20,7 @@ import {
   reduceLocal,
 } from "../../core/index.js";
 import { registerOp } from "../op-types.js";
-import { argDType, argKey, getLocalArray, newLocalArray } from "./array-common.js";
+import { argDType, argKey, getLocalArray, newLocalArray, producing } from "./array-common.js";
 import { ARRAY_OPS, type ReduceHeader } from "./array-types.js";
 
 const REDUCE_OPS = new Set(["sum", "mean", "min", "max", "var", "std"]);
@@ -60,7 +60,7 @@ export function reductionGroup(
 registerOp({
   name: ARRAY_OPS.reduce,
   kind: "pipelined",
-  async handle(ectx, { args }) {
+  handle: producing("newKey", async (ectx, { args }) => {
     const h = args as unknown as ReduceHeader;
     if (!REDUCE_OPS.has(h.op)) {
       throw new DistArrayError(`unknown reduction ${String(h.op)}`, { code: "DA_ERR_PROTOCOL" });
@@ -103,5 +103,5 @@ registerOp({
     );
     ectx.registry.set(newKey, result);
     return undefined;
-  },
+  }),
 });
