@@ -20,6 +20,7 @@ import {
   reductionResultType,
 } from "@distarray/engines/core/reductions";
 import { contiguousOperand, cStrides, type StridedOperand } from "@distarray/engines/core/strided";
+import fc from "fast-check";
 import {
   decodeArray,
   type Encoded,
@@ -229,6 +230,33 @@ describe("reductions of strided views", () => {
     assert.throws(
       () => reduceLocal("sum", op, [1, -1]),
       (e: unknown) => e instanceof DistArrayError && e.code === "DA_ERR_VALUE",
+    );
+  });
+});
+
+describe("combining partials (property)", () => {
+  it("gives the single-piece answer for any split of an int32 array (sum, min, max, argmin, argmax, countNonzero)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (values, cutSeeds) => {
+          const n = values.length;
+          const cuts = [...new Set(cutSeeds.map((c) => c % (n + 1)))].sort((x, y) => x - y);
+          const bounds = [0, ...cuts, n];
+          const whole = contiguousOperand("int32", Int32Array.from(values), [n]);
+          for (const op of ["sum", "min", "max", "argmin", "argmax", "countNonzero"] as const) {
+            const want = finalizePartial(op, reduceLocal(op, whole, [0]));
+            const parts = bounds.slice(1).map((hi, k) => {
+              const lo = bounds[k]!;
+              return reduceLocal(op, slab(whole, 0, lo, hi), [0], { globalIndex: (i) => i + lo });
+            });
+            const got = finalizePartial(op, combinePartials(op, parts.reverse()));
+            assert.deepEqual([...got.data], [...want.data], `${op} of ${values} cut at ${cuts}`);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
