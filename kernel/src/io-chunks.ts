@@ -46,12 +46,15 @@ export function defaultChunks(dist: Distribution, dtype: DType): number[] {
     }
     const t = dist.dist[a];
     if (t === "b" || t === "n") {
-      const len = Math.max(1, ...runs.map((r) => r[0]?.length ?? 0));
+      let len = 1;
+      for (const r of runs) if ((r[0]?.length ?? 0) > len) len = r[0]!.length;
       const regular = runs.every((r) => r.length === 0 || r[0]!.start % len === 0);
       chunks[a] = regular ? len : size;
     } else if (t === "c") {
       // Blocks of one rank never touch (grid > 1), so the longest run is the block size.
-      chunks[a] = Math.max(1, ...runs.flat().map((r) => r.length));
+      let longest = 1;
+      for (const rs of runs) for (const r of rs) if (r.length > longest) longest = r.length;
+      chunks[a] = longest;
       cyclic.push(a);
     } else {
       chunks[a] = size;

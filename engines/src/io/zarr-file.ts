@@ -79,30 +79,46 @@ function chunkKey(format: ZarrFormat, coords: readonly number[]): string {
 /** Per axis: chunk index -> the local positions and in-chunk positions that fall in it. */
 interface AxisChunkMap {
   chunk: number;
-  local: number[];
-  inChunk: number[];
+  local: Int32Array;
+  inChunk: Int32Array;
   /** True when this rank holds every in-bounds position of the chunk along the axis. */
   whole: boolean;
 }
 
+/**
+ * Groups an axis' local positions by chunk (a counting sort, linear in the part), keeping
+ * local order within a chunk. DAP indices are unique within a rank, so a chunk is whole
+ * along the axis when the rank holds as many of its positions as are in bounds.
+ */
 function axisChunks(ix: ArrayLike<number>, size: number, chunk: number): AxisChunkMap[] {
-  const by = new Map<number, AxisChunkMap>();
+  const nChunks = Math.max(1, Math.ceil(size / chunk));
+  const counts = new Int32Array(nChunks + 1);
+  for (let l = 0; l < ix.length; l++) counts[Math.floor(ix[l]! / chunk) + 1]!++;
+  for (let c = 0; c < nChunks; c++) counts[c + 1]! += counts[c]!;
+  const local = new Int32Array(ix.length);
+  const inChunk = new Int32Array(ix.length);
+  const fill = counts.slice(0, nChunks);
   for (let l = 0; l < ix.length; l++) {
     const g = ix[l]!;
     const c = Math.floor(g / chunk);
-    let e = by.get(c);
-    if (e === undefined) {
-      e = { chunk: c, local: [], inChunk: [], whole: false };
-      by.set(c, e);
-    }
-    e.local.push(l);
-    e.inChunk.push(g - c * chunk);
+    const at = fill[c]!++;
+    local[at] = l;
+    inChunk[at] = g - c * chunk;
   }
-  for (const e of by.values()) {
-    const inBounds = Math.min(chunk, size - e.chunk * chunk);
-    e.whole = new Set(e.inChunk).size === inBounds;
+  const out: AxisChunkMap[] = [];
+  for (let c = 0; c < nChunks; c++) {
+    const a = counts[c]!;
+    const b = counts[c + 1]!;
+    if (a === b) continue;
+    const inBounds = Math.min(chunk, size - c * chunk);
+    out.push({
+      chunk: c,
+      local: local.subarray(a, b),
+      inChunk: inChunk.subarray(a, b),
+      whole: b - a === inBounds,
+    });
   }
-  return [...by.values()];
+  return out;
 }
 
 function* products(perAxis: readonly AxisChunkMap[][]): Generator<AxisChunkMap[]> {
