@@ -22,6 +22,7 @@ import {
   type DType,
   FormatError,
 } from "@distarray/engines/core";
+import { planPart } from "@distarray/engines/io/part-plan";
 import { Context, type OpReply } from "./context.js";
 import { DistArray } from "./distarray.js";
 import { wrapNew } from "./distarray-ops.js";
@@ -364,9 +365,30 @@ async function saveSingle(
   progress.finish();
 }
 
+/**
+ * Parts whose runs in the file average fewer bytes than this are written in two phases
+ * (engines trade pieces, then each writes one contiguous range) instead of one positional
+ * write per run (default 512 bytes).
+ */
+export const NPY_EXCHANGE_RUN_BYTES = 512;
+
+/** True when rank 0's part of `arr` would be written as many small runs. */
+function stridedParts(arr: DistArray): boolean {
+  const d = arr.distribution;
+  if (d.nprocs < 2) return false;
+  const local = d.forRank(0);
+  const indices: ArrayLike<number>[] = [];
+  for (let a = 0; a < d.ndim; a++) indices.push(local.globalIndices(a));
+  const plan = planPart({ globalShape: [...d.shape], indices });
+  return (
+    plan.runCount > 0 && (plan.localSize * arr.itemsize) / plan.runCount < NPY_EXCHANGE_RUN_BYTES
+  );
+}
+
 Context.prototype.saveNpy = function saveNpy(this: Context, file, a) {
   const path = checkPath(file, "file");
   const arr = checkArray(a);
+  const exchange = stridedParts(arr);
   return saveSingle(
     this,
     "saveNpy",
@@ -375,14 +397,17 @@ Context.prototype.saveNpy = function saveNpy(this: Context, file, a) {
     arr,
     { dtype: arr.dtype, shape: arr.shape },
     async (temp, c, progress) => {
-      await onEach(
-        this,
-        "io-save",
-        arr.targets,
-        { format: "npy", step: "write", file: path, temp, dataOffset: c.dataOffset, key: arr.key },
-        [arr.key],
-        progress,
-      );
+      const args = { format: "npy", file: path, temp, dataOffset: c.dataOffset, key: arr.key };
+      if (exchange) {
+        const replies = await this.requestOp("io-save", {
+          targets: arr.targets,
+          keys: [arr.key],
+          args: { ...args, step: "exchange-write" },
+        });
+        for (const r of replies) progress.add((r.result as { bytes: number }).bytes);
+        return;
+      }
+      await onEach(this, "io-save", arr.targets, { ...args, step: "write" }, [arr.key], progress);
     },
   );
 };

@@ -216,3 +216,96 @@ export function createNpyFile(path: string, dtype: DType, shape: readonly number
   }
   return header.length;
 }
+
+/** One rank's contribution to another rank's file domain: run pairs and their bytes. */
+export interface DomainPiece {
+  /** Pairs `[fileStart, length]` (elements), in the order of `data`. */
+  runs: Float64Array;
+  data: Uint8Array;
+}
+
+/**
+ * The file domains of two-phase writes: `[r * ceil(T/P), ...)` elements for rank r of P,
+ * where T is the array's element count.
+ */
+export function fileDomain(total: number, nprocs: number, rank: number): [number, number] {
+  const d = Math.ceil(total / nprocs);
+  return [Math.min(total, rank * d), Math.min(total, (rank + 1) * d)];
+}
+
+/**
+ * Splits this rank's part (`layout`, bytes `data`) into pieces for each rank's file domain
+ * (the first phase of a two-phase collective write, as MPI-IO does for strided parts).
+ */
+export function piecesForDomains(
+  layout: PartLayout,
+  data: Uint8Array,
+  itemsize: number,
+  nprocs: number,
+): DomainPiece[] {
+  const total = layout.globalShape.reduce((p, x) => p * x, 1);
+  const d = Math.max(1, Math.ceil(total / nprocs));
+  const plan = planPart(layout);
+  const nRuns = new Array<number>(nprocs).fill(0);
+  const nElems = new Array<number>(nprocs).fill(0);
+  const each = (fn: (dest: number, fileStart: number, localStart: number, len: number) => void) => {
+    for (const r of plan.runs()) {
+      let f = r.fileStart;
+      let l = r.localStart;
+      let left = r.length;
+      while (left > 0) {
+        const dest = Math.floor(f / d);
+        const len = Math.min(left, (dest + 1) * d - f);
+        fn(dest, f, l, len);
+        f += len;
+        l += len;
+        left -= len;
+      }
+    }
+  };
+  each((dest, _f, _l, len) => {
+    nRuns[dest]!++;
+    nElems[dest]! += len;
+  });
+  const pieces = nRuns.map((n, j) => ({
+    runs: new Float64Array(2 * n),
+    data: new Uint8Array(nElems[j]! * itemsize),
+  }));
+  const runAt = new Array<number>(nprocs).fill(0);
+  const byteAt = new Array<number>(nprocs).fill(0);
+  each((dest, f, l, len) => {
+    const p = pieces[dest]!;
+    const k = runAt[dest]!++;
+    p.runs[2 * k] = f;
+    p.runs[2 * k + 1] = len;
+    const nb = len * itemsize;
+    p.data.set(data.subarray(l * itemsize, l * itemsize + nb), byteAt[dest]!);
+    byteAt[dest]! += nb;
+  });
+  return pieces;
+}
+
+/**
+ * The second phase: assembles the pieces every rank sent for this rank's file domain
+ * `[lo, hi)` into one buffer and writes it with one positional write.
+ */
+export function writeDomain(
+  fd: number,
+  dataOffset: number,
+  itemsize: number,
+  lo: number,
+  hi: number,
+  pieces: readonly DomainPiece[],
+): number {
+  const buf = new Uint8Array((hi - lo) * itemsize);
+  for (const p of pieces) {
+    let at = 0;
+    for (let k = 0; k < p.runs.length; k += 2) {
+      const nb = p.runs[k + 1]! * itemsize;
+      buf.set(p.data.subarray(at, at + nb), (p.runs[k]! - lo) * itemsize);
+      at += nb;
+    }
+  }
+  writeFully(fd, buf, dataOffset + lo * itemsize);
+  return buf.length;
+}

@@ -36,9 +36,12 @@ import { h5CreateDataset, h5DatasetInfo, h5ReadPart, h5WritePart } from "../../i
 import {
   bytesOf,
   createNpyFile,
+  fileDomain,
   fixByteOrder,
+  piecesForDomains,
   readNpyHeaderAt,
   readPart,
+  writeDomain,
   writePart,
 } from "../../io/npy-file.js";
 import { decodeNpyHeader } from "../../io/npy-header.js";
@@ -128,6 +131,27 @@ registerOp({
               dataOffset: createNpyFile(temp, dtype, shape),
             })),
           };
+        }
+        case "npy:exchange-write": {
+          // Two-phase write for strided parts: engines trade pieces so that each writes one
+          // contiguous file domain (the op goes to all of the array's targets at once).
+          const a = getLocalArray(ectx, argKey(args.key));
+          const itemsize = DTYPE_INFO[a.dtype as DType].itemsize;
+          const comm = ectx.comm();
+          const layout = layoutOf(a.distribution);
+          const got = await comm.alltoall(
+            piecesForDomains(layout, bytesOf(a.data), itemsize, comm.size),
+          );
+          const total = layout.globalShape.reduce((p, x) => p * x, 1);
+          const [lo, hi] = fileDomain(total, comm.size, comm.rank);
+          const fd = openSync(argString(args.temp, "temp"), "r+");
+          try {
+            return {
+              result: { bytes: writeDomain(fd, args.dataOffset as number, itemsize, lo, hi, got) },
+            };
+          } finally {
+            closeSync(fd);
+          }
         }
         case "npy:write": {
           const a = getLocalArray(ectx, argKey(args.key));
