@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { repoRoot } from "../helpers/paths.js";
-import { jupyterTestEnv, notebooksDir, SYSTEM_PYTHON } from "./jupyter-env.js";
+import { jupyterTestEnv, killLeftovers, notebooksDir, SYSTEM_PYTHON } from "./jupyter-env.js";
 
 /** Tests of jupyter_kernel_test 0.4.5 that apply to this kernel (pager and history do not). */
 const APPLICABLE = [
@@ -19,9 +19,12 @@ const APPLICABLE = [
   "test_kernel_info",
 ];
 
+const env = jupyterTestEnv();
+after(() => killLeftovers(env));
+
 test("jupyter_kernel_test: every applicable conformance test passes", async () => {
   const script = join(repoRoot, "test", "kernel", "kernel-conformance.py");
-  const child = spawn(SYSTEM_PYTHON, [script], { cwd: notebooksDir, env: jupyterTestEnv() });
+  const child = spawn(SYSTEM_PYTHON, [script], { cwd: notebooksDir, env });
   let out = "";
   child.stdout.on("data", (d: Buffer) => {
     out += d.toString();

@@ -17,12 +17,47 @@ export const notebooksDir = join(repoRoot, "notebooks");
  */
 export function jupyterTestEnv(): NodeJS.ProcessEnv {
   writeRepoKernelSpec(repoRoot);
+  const home = mkdtempSync(join(tmpdir(), "distarray-kernel-test-"));
   return {
     ...process.env,
     ...repoJupyterDirs(repoRoot),
-    DISTARRAY_HOME: mkdtempSync(join(tmpdir(), "distarray-kernel-test-")),
+    JUPYTER_RUNTIME_DIR: join(home, "jupyter-runtime"),
+    DISTARRAY_HOME: home,
     PYDEVD_DISABLE_FILE_VALIDATION: "1",
   };
+}
+
+/**
+ * Kills (SIGKILL, by PID) every process whose command line names a file in `runtimeDir`: the
+ * kernels a test's Jupyter processes started, in case one outlived its server.
+ */
+export function killKernelsIn(runtimeDir: string | undefined): number[] {
+  if (!runtimeDir || !existsSync("/proc")) return [];
+  const killed: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(join("/proc", entry, "cmdline"), "utf8");
+    } catch {
+      continue;
+    }
+    if (!cmdline.includes(runtimeDir)) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+      killed.push(pid);
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
+}
+
+/** The clean-up every kernel test runs in after(): leftover kernels, then leftover engines. */
+export function killLeftovers(env: NodeJS.ProcessEnv): void {
+  killKernelsIn(env.JUPYTER_RUNTIME_DIR);
+  killClusterEngines(env.DISTARRAY_HOME);
 }
 
 /**

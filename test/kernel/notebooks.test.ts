@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { after, test } from "node:test";
 import { repoRoot } from "../helpers/paths.js";
-import { jupyterTestEnv, killClusterEngines, notebooksDir, SYSTEM_PYTHON } from "./jupyter-env.js";
+import { jupyterTestEnv, killLeftovers, notebooksDir, SYSTEM_PYTHON } from "./jupyter-env.js";
 
 interface Output {
   output_type: string;
@@ -29,7 +29,7 @@ function notebooks(dir: string): string[] {
 
 const env = jupyterTestEnv();
 const outDir = mkdtempSync(join(tmpdir(), "distarray-notebooks-"));
-after(() => killClusterEngines(env.DISTARRAY_HOME));
+after(() => killLeftovers(env));
 
 async function execute(path: string): Promise<{ code: number | null; log: string; out: string }> {
   const out = join(outDir, basename(path));

@@ -15,7 +15,7 @@ import {
   ServerConnection,
 } from "@jupyterlab/services";
 import WebSocket from "ws";
-import { jupyterTestEnv, killClusterEngines } from "./jupyter-env.js";
+import { jupyterTestEnv, killLeftovers } from "./jupyter-env.js";
 import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
 
 const env = jupyterTestEnv();
@@ -44,7 +44,7 @@ after(async () => {
   }
   manager?.dispose();
   await server?.stop();
-  killClusterEngines(env.DISTARRAY_HOME);
+  killLeftovers(env);
 });
 
 interface Run {

@@ -2,9 +2,14 @@
  * Entry point of the DistArray (TypeScript) Jupyter kernel:
  * `node kernel/dist/jupyter/main.js <connection_file>` (what kernel.json runs).
  * SIGINT interrupts the running cell (interrupt_mode "signal"); SIGTERM shuts down cleanly.
+ * Started by Jupyter (JPY_PARENT_PID set), the kernel also shuts down when the process that
+ * started it goes away, so an orphaned kernel never keeps engines running.
  */
 import { DistArrayKernel } from "./kernel.js";
 import { readConnectionFile } from "./sockets.js";
+
+/** How often an orphaned kernel is looked for (ms). */
+const PARENT_POLL_MS = 1000;
 
 const realStderr = process.stderr.write.bind(process.stderr);
 const log = (text: string) => realStderr(`[distarray kernel] ${text}\n`);
@@ -38,3 +43,13 @@ kernel = await DistArrayKernel.start({
   onShutdown: () => process.exit(0),
 });
 log(`ready (pid ${process.pid})`);
+
+if (process.env.JPY_PARENT_PID) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      log("the process that started this kernel is gone; shutting down");
+      void kernel?.shutdown(false);
+    }
+  }, PARENT_POLL_MS).unref();
+}
