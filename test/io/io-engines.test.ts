@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { encodeNpyHeader } from "@distarray/engines/io/npy-header";
 import {
   array,
   type Context,
@@ -268,6 +269,14 @@ describe("IO on 4 engines", () => {
         name,
       );
     }
+    const fortran = join(dir, "fortran.npy");
+    const fh = encodeNpyHeader("float64", [10], { fortranOrder: true });
+    writeFileSync(fortran, Buffer.concat([fh, new Uint8Array(80)]));
+    await assert.rejects(
+      ctx.loadNpy(fortran, d),
+      (e: unknown) =>
+        e instanceof FormatError && e.message.includes(fortran) && /Fortran-order/.test(e.message),
+    );
     await assert.rejects(
       ctx.loadNpy(npy, Distribution.fromShape(ctx, [11])),
       (e: unknown) => e instanceof FormatError && /shape \[10\].*\[11\]/.test(e.message),

@@ -112,3 +112,31 @@ describe("groupRuns", () => {
     assert.equal([...groupRuns(plan, { maxGapElements: 2, maxSpanElements: 6 })].length, 2);
   });
 });
+
+describe("bytes a rank reads", () => {
+  const itemsize = 8;
+  const readBytes = (layout: PartLayout) => {
+    let n = 0;
+    for (const g of groupRuns(planPart(layout), {
+      maxGapElements: 4096 / itemsize,
+      maxSpanElements: 1 << 19,
+    })) {
+      n += (g.fileEnd - g.fileStart) * itemsize;
+    }
+    return n;
+  };
+
+  it("is exactly the part for block layouts", () => {
+    const layout = {
+      globalShape: [1000, 1000],
+      indices: [rangeIndices(250, 500), rangeIndices(0, 1000)],
+    };
+    assert.equal(readBytes(layout), 250 * 1000 * itemsize);
+  });
+
+  it("is only the rank's own rows for a cyclic axis of wide rows", () => {
+    const rows = Int32Array.from({ length: 250 }, (_, i) => 1 + 4 * i);
+    const layout = { globalShape: [1000, 1000], indices: [rows, rangeIndices(0, 1000)] };
+    assert.equal(readBytes(layout), 250 * 1000 * itemsize);
+  });
+});
