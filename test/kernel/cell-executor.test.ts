@@ -72,6 +72,15 @@ test("a failing magic stops the cell: later lines do not run", async () => {
   assert.match(r.status === "error" ? r.error.evalue : "", /unknown magic %unknown/);
 });
 
+test("object shorthand for a variable of an earlier cell works", async () => {
+  assert.deepEqual(await exec.run("const owner = 7;", io), { status: "ok", hasValue: false });
+  assert.deepEqual(await exec.run("({ owner })", io), {
+    status: "ok",
+    hasValue: true,
+    value: { owner: 7 },
+  });
+});
+
 test("top-level await works and rejections become errors", async () => {
   assert.deepEqual(await exec.run("await Promise.resolve(5)", io), {
     status: "ok",

@@ -12,6 +12,7 @@ import {
   exceptionErrorContent,
 } from "./error-content.js";
 import { blankMagics, type MagicIO, type MagicRegistry, splitCell } from "./magics.js";
+import { expandShorthand } from "./shorthand.js";
 import { createConverterSet, loadTslab, type TslabExecutor } from "./tslab.js";
 
 /** The outcome of one cell. `value` is set when the last segment was code with a value. */
@@ -150,7 +151,7 @@ export class CellExecutor {
     this.#value = undefined;
     this.#diagnostics = [];
     this.#exception = undefined;
-    const ok = await this.#executor.execute(code);
+    const ok = await this.#executor.execute(expandShorthand(code));
     // Filled in by tslab's console callbacks during execute().
     const exception = this.#exception as { error: unknown } | undefined;
     const value = this.#value as { value: unknown } | undefined;

@@ -58,7 +58,30 @@ export interface TslabExecutor {
   close(): void;
 }
 
+/** The small part of tslab's TypeScript compiler API the kernel uses directly. */
+export interface TsNode {
+  kind: number;
+  pos: number;
+  end: number;
+  name?: TsNode;
+}
+
+export interface TypeScriptApi {
+  createSourceFile(
+    fileName: string,
+    text: string,
+    target: number,
+    setParentNodes: boolean,
+    kind: number,
+  ): TsNode;
+  forEachChild(node: TsNode, visit: (child: TsNode) => void): void;
+  SyntaxKind: { ShorthandPropertyAssignment: number };
+  ScriptTarget: { Latest: number };
+  ScriptKind: { TS: number };
+}
+
 interface TslabModules {
+  typescript: TypeScriptApi;
   createConverter(options: { isJS: boolean; isBrowser: boolean }): TslabConverter;
   createExecutor(rootDir: string, convs: TslabConverterSet, console: TslabConsole): TslabExecutor;
   isCompleteCode(code: string): { completed: boolean; indent?: string };
@@ -92,6 +115,7 @@ export function loadTslab(): TslabModules {
   const executor = require(`${tslabDir}dist/executor.js`) as Pick<TslabModules, "createExecutor">;
   const inspect = require(`${tslabDir}dist/inspect.js`) as Pick<TslabModules, "printQuickInfo">;
   loaded = {
+    typescript: ts as unknown as TypeScriptApi,
     createConverter: converter.createConverter,
     isCompleteCode: converter.isCompleteCode,
     createExecutor: executor.createExecutor,
