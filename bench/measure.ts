@@ -1,0 +1,108 @@
+/**
+ * Timing and statistics: a warm-up, then repeated runs summarised as median, min and max,
+ * and the least-squares line used by the W8 linearity check.
+ */
+
+/** Summary of repeated timings, in milliseconds. */
+export interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  /** Every timed run, in the order they ran. */
+  samples: number[];
+}
+
+export interface RepeatOptions {
+  /** Untimed runs before the timed ones (default 1). */
+  warmup: number;
+  /** Timed runs (at least 1). */
+  repeats: number;
+}
+
+/** Median of a non-empty list (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError("median of an empty list");
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** The `q`-quantile (0..1) of a non-empty list, nearest rank. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new RangeError("quantile of an empty list");
+  const s = [...values].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
+  return s[i]!;
+}
+
+/** Median, min and max of `samples` (milliseconds). */
+export function summarize(samples: readonly number[]): Stats {
+  return {
+    median: median(samples),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    samples: [...samples],
+  };
+}
+
+/**
+ * Runs `run` `warmup` times untimed, then `repeats` times timed; `setup` (untimed, before each
+ * run) prepares inputs and `teardown` (untimed, after each run) frees what the run made.
+ * The time of one run is from just before `run` starts until its Promise resolves.
+ */
+export async function repeat<S, R>(
+  options: RepeatOptions,
+  parts: {
+    setup?: () => S | Promise<S>;
+    run: (state: S) => R | Promise<R>;
+    teardown?: (result: R, state: S) => void | Promise<void>;
+  },
+): Promise<Stats> {
+  const samples: number[] = [];
+  const total = options.warmup + Math.max(1, options.repeats);
+  for (let i = 0; i < total; i++) {
+    const state = (await parts.setup?.()) as S;
+    const t0 = performance.now();
+    const result = await parts.run(state);
+    const ms = performance.now() - t0;
+    await parts.teardown?.(result, state);
+    if (i >= options.warmup) samples.push(ms);
+  }
+  return summarize(samples);
+}
+
+/** A least-squares line y = intercept + slope * x with its coefficient of determination. */
+export interface LinearFit {
+  intercept: number;
+  slope: number;
+  /** R², 1 for a perfect fit. */
+  r2: number;
+}
+
+/** Fits y = intercept + slope * x by ordinary least squares (needs two distinct x values). */
+export function linearFit(xs: readonly number[], ys: readonly number[]): LinearFit {
+  const n = xs.length;
+  if (n < 2 || ys.length !== n) throw new RangeError("a line needs at least two points");
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = xs[i]! - mx;
+    const dy = ys[i]! - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  if (sxx === 0) throw new RangeError("a line needs two distinct x values");
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+  return { intercept, slope, r2 };
+}
+
+/** GiB per second for `bytes` moved in `ms` milliseconds. */
+export function gibPerSecond(bytes: number, ms: number): number {
+  return bytes / 2 ** 30 / (ms / 1000);
+}

@@ -1,0 +1,49 @@
+/**
+ * W3: the no-op round trip, `await ctx.apply(() => {})` on every engine, for each engine count
+ * (a fresh cluster per count, except the shared one). Each call is one sample.
+ */
+import { type BenchCluster, startCluster } from "../engines.js";
+import { quantile, repeat } from "../measure.js";
+import type { Figure } from "../results.js";
+import type { Workload } from "../workload.js";
+
+/** Untimed calls before timing, per engine count. */
+export const ROUND_TRIP_WARMUP = 10;
+
+export const w3RoundTrip: Workload = async (env) => {
+  const figures: Figure[] = [];
+  for (const engines of env.options.roundTripEngines) {
+    const name = `noop.${engines}`;
+    const title = `no-op apply round trip, ${engines} engines`;
+    let cluster: BenchCluster | undefined;
+    const shared = engines === env.options.engines;
+    try {
+      cluster = shared ? await env.shared() : await startCluster(engines);
+      const ctx = cluster.ctx;
+      const noop = () => {};
+      const time = await repeat(
+        { warmup: ROUND_TRIP_WARMUP, repeats: env.options.roundTripCalls },
+        { run: () => ctx.apply(noop) },
+      );
+      figures.push({
+        workload: "W3",
+        name,
+        title,
+        engines,
+        time,
+        extra: {
+          p90Ms: quantile(time.samples, 0.9),
+          calls: time.samples.length,
+          clusterStartMs: cluster.startMs,
+        },
+        ratios: env.baselines.rttRatio(time.median),
+      });
+      env.log(`W3 ${engines} engines: ${(time.median * 1000).toFixed(0)} µs`);
+    } catch (e) {
+      figures.push({ workload: "W3", name, title, engines, ratios: [], error: String(e) });
+    } finally {
+      if (!shared) await cluster?.stop();
+    }
+  }
+  return { figures };
+};
