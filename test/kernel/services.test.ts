@@ -126,6 +126,32 @@ test("an unknown magic or bad arguments give an error output; the kernel keeps r
   assert.equal(resultText(await run("1 + 1")), "2");
 });
 
+test("compile errors carry the cell's line numbers, magic lines included", async () => {
+  const r = await run("%dacluster status\nconst n = 1;\nconst s: string = n;");
+  assert.equal(r.reply.status, "error");
+  const err = ofType(r, "error")[0]!;
+  assert.equal(err.ename, "TypeScriptError");
+  assert.match(
+    String(err.evalue),
+    /^Line 3, column 7: Type 'number' is not assignable to type 'string'/,
+  );
+  assert.equal(ofType(r, "display_data").length, 1);
+});
+
+test("after an error, queued cells are aborted with stop_on_error and run without it", async () => {
+  for (const stopOnError of [true, false]) {
+    const futures = ["throw new Error('first')", "1 + 1", "2 + 2"].map((code) =>
+      kernel.requestExecute({ code, stop_on_error: stopOnError }),
+    );
+    const replies = await Promise.all(futures.map((f) => f.done));
+    const statuses = replies.map((m) => m.content.status);
+    assert.deepEqual(
+      statuses,
+      stopOnError ? ["error", "aborted", "aborted"] : ["error", "ok", "ok"],
+    );
+  }
+});
+
 test("interrupt stops a busy cell, an awaiting cell and pending engine requests; the kernel continues", async () => {
   const dir = mkdtempSync(join(tmpdir(), "distarray-interrupt-"));
   const marker = join(dir, "looping");

@@ -307,7 +307,11 @@ export class DistArrayKernel {
     try {
       for (let msg = this.#queue.shift(); msg; msg = this.#queue.shift()) {
         const failed = await this.#execute(msg);
-        if (failed && bool(msg.content.stop_on_error, true)) this.#abortQueued();
+        if (failed && bool(msg.content.stop_on_error, true)) {
+          // Let requests already waiting in the socket arrive, as ipykernel flushes its stream.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          this.#abortQueued();
+        }
       }
     } finally {
       this.#draining = false;
