@@ -17,7 +17,10 @@ export function installIoProgressBars(): () => void {
     }
     bar.update(p.done);
     if (p.finished) {
-      bar.finish();
+      const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
+      bar.finish(
+        p.done < p.total ? { message: `${p.operation} ${p.file}: stopped at ${pct}%` } : {},
+      );
       bars.delete(id);
     }
   });
