@@ -5,7 +5,10 @@ import { after, test } from "node:test";
 import { repoRoot } from "../helpers/paths.js";
 import { jupyterTestEnv, killLeftovers, notebooksDir, SYSTEM_PYTHON } from "./jupyter-env.js";
 
-/** Tests of jupyter_kernel_test 0.4.5 that apply to this kernel (pager and history do not). */
+/**
+ * Tests of jupyter_kernel_test 0.4.5 that apply to this kernel (pager and history do not), plus
+ * our own interrupt_request test in the same module.
+ */
 const APPLICABLE = [
   "test_clear_output",
   "test_completion",
@@ -17,6 +20,7 @@ const APPLICABLE = [
   "test_inspect",
   "test_is_complete",
   "test_kernel_info",
+  "test_interrupt_request_message",
 ];
 
 const env = jupyterTestEnv();

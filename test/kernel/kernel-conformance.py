@@ -35,6 +35,26 @@ class DistArrayKernelTests(jupyter_kernel_test.KernelTests):
     complete_code_samples = ["1 + 1", "const x = 1;", "function f() { return 1; }"]
     incomplete_code_samples = ["function f() {", "if (true) {", "const a = ["]
 
+    # interrupt_request on the control channel stops a cell that awaits forever.
+    def test_interrupt_request_message(self):
+        self.flush_channels()
+        msg_id = self.kc.execute("await new Promise(() => {})")
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=jupyter_kernel_test.TIMEOUT)
+            if msg["msg_type"] == "execute_input" and msg["parent_header"].get("msg_id") == msg_id:
+                break
+        request = self.kc.session.msg("interrupt_request", {})
+        self.kc.control_channel.send(request)
+        reply = self.kc.get_control_msg(timeout=jupyter_kernel_test.TIMEOUT)
+        self.assertEqual(reply["msg_type"], "interrupt_reply")
+        self.assertEqual(reply["content"]["status"], "ok")
+        execute_reply = self.get_non_kernel_info_reply(timeout=jupyter_kernel_test.TIMEOUT)
+        self.assertEqual(execute_reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(execute_reply["content"]["status"], "error")
+        self.assertEqual(execute_reply["content"]["ename"], "InterruptedError")
+        reply, outputs = self.execute_helper("40 + 2")
+        self.assertEqual(reply["content"]["status"], "ok")
+
 
 if __name__ == "__main__":
     result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result

@@ -117,6 +117,22 @@ test("display() sends display_data with text/plain and text/html for a DistArray
   assert.equal((table["text/html"]!.match(/<tr>/g) ?? []).length, 3);
 });
 
+test("%dacluster clear drops every array; %dacluster restart rebinds ctx", async () => {
+  const cleared = await run("%dacluster clear\n%dacluster status");
+  assertOk(cleared);
+  assert.match(streamText(cleared), /cleared every array on cluster default/);
+  const table = ofType(cleared, "display_data")[0]!.data as Record<string, string>;
+  const rows = table["text/plain"]!.split("\n").slice(2);
+  assert.equal(rows.length, 2);
+  for (const row of rows) assert.match(row, /\s0$/);
+  const restarted = await run("%dacluster restart");
+  assertOk(restarted);
+  assert.match(streamText(restarted), /restarted cluster default; ctx is bound/);
+  const r = await run("await ctx.apply(() => 1)");
+  assertOk(r);
+  assert.equal(resultText(r), "[ 1, 1 ]");
+});
+
 test("an unknown magic or bad arguments give an error output; the kernel keeps running", async () => {
   const bad = await run("%dacluster start -n zero");
   assert.equal(bad.reply.status, "error");
