@@ -31,16 +31,21 @@ import { Random } from "./random.js";
 
 /** Layout options of the creation methods when given a shape. */
 export interface LayoutOptions {
+  /** Distribution type per axis: `'bc'`, `['b', 'c']`, `{0: 'b'}` or block-cyclic objects (default `{0: 'b'}`). */
   dist?: DistSpec;
+  /** Process grid shape (default: `makeGridShape` of the shape, dist and target count). */
   gridShape?: number[];
+  /** Engines to use (default: all of the context's targets). */
   targets?: number[];
 }
 
+/** Options of the creation methods (`empty`, `zeros`, `ones`, `fromFunction`, random): layout and dtype. */
 export interface CreateOptions extends LayoutOptions {
   /** Default float64. */
   dtype?: DType;
 }
 
+/** Options of `ctx.fromArray`: a distribution, or layout options, and a dtype. */
 export interface FromArrayOptions extends CreateOptions {
   /** Use this distribution (its shape must equal the array's). */
   distribution?: Distribution;

@@ -45,7 +45,14 @@ export interface OpSendOptions {
   perTarget?: (
     target: number,
     index: number,
-  ) => { args?: Record<string, unknown>; buffers?: readonly Uint8Array[] } | undefined;
+  ) =>
+    | {
+        /** Arguments for this target, merged over `args`. */
+        args?: Record<string, unknown>;
+        /** Buffers for this target, appended after `buffers`. */
+        buffers?: readonly Uint8Array[];
+      }
+    | undefined;
 }
 
 export interface OpRequestOptions extends OpSendOptions {
@@ -63,11 +70,15 @@ export interface OpRequestOptions extends OpSendOptions {
 
 /** One engine's reply to a request. */
 export interface OpReply {
+  /** The replying engine's rank. */
   rank: number;
+  /** The op's JSON result. */
   result: unknown;
+  /** Raw buffers that came with the reply. */
   buffers: Uint8Array[];
 }
 
+/** Options of `Context.start`, which starts a private local cluster. */
 export interface ContextStartOptions {
   /** Number of engines (default: one per core, at least 2). */
   engines?: number;
@@ -79,17 +90,21 @@ export interface ContextStartOptions {
   requestTimeoutMs?: number;
 }
 
+/** Options of `Context.connect`, which joins a cluster started by `dacluster start`. */
 export interface ContextConnectOptions {
   /** Cluster name (default "default"). */
   cluster?: string;
   /** Engine ranks to use (default: all). */
   targets?: readonly number[];
+  /** Connection options. */
   transport?: Partial<Omit<TransportOptions, "key" | "clientId" | "peers">>;
   /** Default time limit for a request in ms; 0 (the default) waits as long as the work takes. */
   requestTimeoutMs?: number;
 }
 
+/** Options of `ctx.apply`. */
 export interface ApplyOptions {
+  /** Engines to run on (default: all of the context's targets). */
   targets?: readonly number[];
 }
 
@@ -640,7 +655,18 @@ export class Context {
 
   /** Per-engine status rows (rank, pid, address, memoryBytes, arrays); one round trip. */
   async status(): Promise<
-    { rank: number; pid: number; memoryBytes: number; memoryLimit: number; arrays: number }[]
+    {
+      /** The engine's rank. */
+      rank: number;
+      /** The engine's process id. */
+      pid: number;
+      /** Bytes the engine's buffer pool has handed out. */
+      memoryBytes: number;
+      /** The engine's memory limit in bytes. */
+      memoryLimit: number;
+      /** Objects held in the engine's registry. */
+      arrays: number;
+    }[]
   > {
     const replies = await this.requestOp("status", { targets: this.#liveTargets() });
     return replies.map(
@@ -696,6 +722,7 @@ export class Context {
     await Promise.all([...this.#transports.values()].map((t) => t.close().catch(() => undefined)));
   }
 
+  /** `<Context cluster=NAME targets=[0, 1]>`. */
   toString(): string {
     return `<Context cluster=${this.cluster} targets=[${this.targets.join(", ")}]>`;
   }

@@ -19,6 +19,7 @@ import { sendReduce } from "./distarray-ops.js";
 
 export type { ReduceOpName };
 
+/** Options of the reductions (`sum`, `mean`, `min`, `max`, `std`, `var`). */
 export interface ReduceOptions {
   /** An axis, a list of axes (negatives count from the end), or none for all axes. */
   axis?: number | readonly number[] | null;

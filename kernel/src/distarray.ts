@@ -43,9 +43,13 @@ import { ufunc } from "./ufuncs.js";
 
 /** What a DistArray is made of; only the library builds one directly. */
 export interface DistArrayInit {
+  /** The Context whose engines hold the array. */
   context: Context;
+  /** How the array is laid out over the engines. */
   distribution: Distribution;
+  /** The element type. */
   dtype: DType;
+  /** The key the engines store the local pieces under. */
   key: string;
 }
 
@@ -87,41 +91,53 @@ export class DistArray {
     return fromLocalArraysImpl(key, options);
   }
 
+  /** The Context whose engines hold this array. */
   get context(): Context {
     return this.#context;
   }
+  /** How the array is laid out: shape, per-axis maps, process grid and targets. */
   get distribution(): Distribution {
     return this.#distribution;
   }
+  /** The key the engines store the local pieces under (an argument of `ctx.apply`). */
   get key(): string {
     return this.#key;
   }
+  /** The element type, e.g. `'float64'`. */
   get dtype(): DType {
     return this.#dtype;
   }
+  /** The global shape (a copy). */
   get shape(): number[] {
     return [...this.#distribution.shape];
   }
+  /** Number of axes. */
   get ndim(): number {
     return this.#distribution.ndim;
   }
+  /** Number of elements (the product of the shape; 1 for a 0-d array). */
   get size(): number {
     let n = 1;
     for (const s of this.#distribution.shape) n *= s;
     return n;
   }
+  /** Bytes per element (16 for complex128). */
   get itemsize(): number {
     return DTYPE_INFO[this.#dtype].itemsize;
   }
+  /** Bytes of the whole array: `size * itemsize`. */
   get nbytes(): number {
     return this.size * this.itemsize;
   }
+  /** Distribution type of each axis: `'b'`, `'c'`, `'n'` or `'u'`. */
   get dist(): DistType[] {
     return [...this.#distribution.dist];
   }
+  /** Number of processes along each axis. */
   get gridShape(): number[] {
     return [...this.#distribution.gridShape];
   }
+  /** The engines holding pieces of this array, sorted (rank r is `targets[r]`). */
   get targets(): number[] {
     return [...this.#distribution.targets];
   }
@@ -206,9 +222,11 @@ export class DistArray {
   mean(options: ReduceOptions = {}): DistArray {
     return reduceArray(this, "mean", options);
   }
+  /** Minimum over `axis` (all axes by default); NaN propagates; keeps the dtype. */
   min(options: ReduceOptions = {}): DistArray {
     return reduceArray(this, "min", options);
   }
+  /** Maximum over `axis` (all axes by default); NaN propagates; keeps the dtype. */
   max(options: ReduceOptions = {}): DistArray {
     return reduceArray(this, "max", options);
   }

@@ -6,14 +6,19 @@
 
 /** One progress report: `done` of `total` bytes of `operation` on `file`. */
 export interface IoProgress {
+  /** What is running, e.g. `saveNpy`. */
   operation: string;
+  /** The file or store being read or written. */
   file: string;
+  /** Bytes done so far. */
   done: number;
+  /** Bytes in all. */
   total: number;
   /** True on the last report of an operation (success or failure). */
   finished: boolean;
 }
 
+/** Receives IO progress reports (see `setIoProgressHandler`). */
 export type IoProgressHandler = (p: IoProgress) => void;
 
 /** Transfers smaller than this (bytes) report no progress (default 64 MiB). */

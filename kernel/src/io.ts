@@ -29,8 +29,10 @@ import { wrapNew } from "./distarray-ops.js";
 import { defaultChunks } from "./io-chunks.js";
 import { ProgressReporter } from "./io-progress.js";
 
+/** How `saveHdf5` opens the file: `'w'` truncate, `'w-'` fail if it exists, `'a'` add or create. */
 export type Hdf5Mode = "w" | "w-" | "a";
 
+/** Options of `ctx.saveHdf5`. */
 export interface SaveHdf5Options {
   /** Dataset name (default 'buffer'). */
   key?: string;
@@ -40,11 +42,13 @@ export interface SaveHdf5Options {
   chunks?: number[];
 }
 
+/** Options of `ctx.loadHdf5`. */
 export interface LoadHdf5Options {
   /** Dataset name (default 'buffer'). */
   key?: string;
 }
 
+/** Options of `ctx.saveZarr`. */
 export interface SaveZarrOptions {
   /** Zarr format 2 or 3 (default 3). */
   format?: 2 | 3;

@@ -35,6 +35,7 @@ function entropySeed(): bigint {
   return randomBytes(8).readBigUInt64LE(0);
 }
 
+/** Distributed random arrays, as `ctx.random`. With the same seed, the same calls give the same global array whatever the number of engines and the distribution. */
 export class Random {
   readonly #context: Context;
   #key: PhiloxKey;

@@ -84,53 +84,102 @@ function binary(name: BinaryUfunc): (a: UfuncOperand, b: UfuncOperand) => DistAr
   return (a, b) => ufunc(name, [a, b]);
 }
 
+/** Absolute value element-wise (complex: the modulus, as a real dtype). Returns a new DistArray at once (pipelined). */
 export const absolute = unary("absolute");
+/** Inverse cosine element-wise. Returns a new DistArray at once (pipelined). */
 export const arccos = unary("arccos");
+/** Inverse hyperbolic cosine element-wise. Returns a new DistArray at once (pipelined). */
 export const arccosh = unary("arccosh");
+/** Inverse sine element-wise. Returns a new DistArray at once (pipelined). */
 export const arcsin = unary("arcsin");
+/** Inverse hyperbolic sine element-wise. Returns a new DistArray at once (pipelined). */
 export const arcsinh = unary("arcsinh");
+/** Inverse tangent element-wise. Returns a new DistArray at once (pipelined). */
 export const arctan = unary("arctan");
+/** Inverse hyperbolic tangent element-wise. Returns a new DistArray at once (pipelined). */
 export const arctanh = unary("arctanh");
+/** Complex conjugate element-wise (real dtypes unchanged). Returns a new DistArray at once (pipelined). */
 export const conjugate = unary("conjugate");
+/** Cosine element-wise. Returns a new DistArray at once (pipelined). */
 export const cos = unary("cos");
+/** Hyperbolic cosine element-wise. Returns a new DistArray at once (pipelined). */
 export const cosh = unary("cosh");
+/** Exponential element-wise. Returns a new DistArray at once (pipelined). */
 export const exp = unary("exp");
+/** `exp(x) - 1` element-wise, accurate for small x. Returns a new DistArray at once (pipelined). */
 export const expm1 = unary("expm1");
+/** Bitwise NOT element-wise (logical NOT for bool); integer and bool dtypes only. Returns a new DistArray at once (pipelined). */
 export const invert = unary("invert");
+/** Natural logarithm element-wise. Returns a new DistArray at once (pipelined). */
 export const log = unary("log");
+/** Base-10 logarithm element-wise. Returns a new DistArray at once (pipelined). */
 export const log10 = unary("log10");
+/** `log(1 + x)` element-wise, accurate for small x. Returns a new DistArray at once (pipelined). */
 export const log1p = unary("log1p");
+/** Numerical negative element-wise. Returns a new DistArray at once (pipelined). */
 export const negative = unary("negative");
+/** `1 / x` element-wise (integer division for integer dtypes, as NumPy). Returns a new DistArray at once (pipelined). */
 export const reciprocal = unary("reciprocal");
+/** Round to the nearest integer element-wise, halves to even. Returns a new DistArray at once (pipelined). */
 export const rint = unary("rint");
+/** Sign element-wise: -1, 0 or 1 (NaN stays NaN). Returns a new DistArray at once (pipelined). */
 export const sign = unary("sign");
+/** Sine element-wise. Returns a new DistArray at once (pipelined). */
 export const sin = unary("sin");
+/** Hyperbolic sine element-wise. Returns a new DistArray at once (pipelined). */
 export const sinh = unary("sinh");
+/** Square root element-wise (NaN for negative reals). Returns a new DistArray at once (pipelined). */
 export const sqrt = unary("sqrt");
+/** `x * x` element-wise. Returns a new DistArray at once (pipelined). */
 export const square = unary("square");
+/** Tangent element-wise. Returns a new DistArray at once (pipelined). */
 export const tan = unary("tan");
+/** Hyperbolic tangent element-wise. Returns a new DistArray at once (pipelined). */
 export const tanh = unary("tanh");
 
+/** `a + b` element-wise. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const add = binary("add");
+/** Angle of the point `(b, a)` element-wise (NumPy's `arctan2(y, x)`). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const arctan2 = binary("arctan2");
+/** Bitwise AND element-wise (logical AND for bool). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const bitwiseAnd = binary("bitwiseAnd");
+/** Bitwise OR element-wise (logical OR for bool). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const bitwiseOr = binary("bitwiseOr");
+/** Bitwise XOR element-wise (logical XOR for bool). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const bitwiseXor = binary("bitwiseXor");
+/** True division `a / b` element-wise (float result); same as `trueDivide`. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const divide = binary("divide");
+/** Floor division element-wise (NumPy's `//`). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const floorDivide = binary("floorDivide");
+/** Remainder with the sign of the dividend element-wise (C's fmod). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const fmod = binary("fmod");
+/** `sqrt(a*a + b*b)` element-wise, without intermediate overflow. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const hypot = binary("hypot");
+/** `a << b` element-wise; integer dtypes only. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const leftShift = binary("leftShift");
+/** Remainder with the sign of the divisor element-wise (Python's `%`); same as `remainder`. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const mod = binary("mod");
+/** `a * b` element-wise. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const multiply = binary("multiply");
+/** `a ** b` element-wise. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const power = binary("power");
+/** Remainder with the sign of the divisor element-wise (Python's `%`). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const remainder = binary("remainder");
+/** `a >> b` element-wise; integer dtypes only. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const rightShift = binary("rightShift");
+/** `a - b` element-wise. Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const subtract = binary("subtract");
+/** True division `a / b` element-wise (float result). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const trueDivide = binary("trueDivide");
+/** `a < b` element-wise (bool result). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const less = binary("less");
+/** `a <= b` element-wise (bool result). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const lessEqual = binary("lessEqual");
+/** `a == b` element-wise (bool result). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const equal = binary("equal");
+/** `a != b` element-wise (bool result). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const notEqual = binary("notEqual");
+/** `a > b` element-wise (bool result). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const greater = binary("greater");
+/** `a >= b` element-wise (bool result). Either operand may be a JS scalar. Returns a new DistArray at once (pipelined). */
 export const greaterEqual = binary("greaterEqual");

@@ -40,6 +40,7 @@ export function defaultMemoryLimit(engines: number): number {
   return Math.floor((totalmem() * MEMORY_SHARE) / engines);
 }
 
+/** Options of `startCluster` (and `dacluster start`). */
 export interface StartClusterOptions {
   /** Number of engines (default one per core, at least 2). */
   engines?: number;
@@ -57,13 +58,17 @@ export interface StartClusterOptions {
 
 /** One row of `clusterStatus`. */
 export interface ClusterStatusRow {
+  /** The engine's rank. */
   rank: number;
+  /** The engine's process id. */
   pid: number;
+  /** The address the engine listens on (`host:port`). */
   address: string;
   /** Bytes the engine's pool has handed out (NaN if the engine is not running). */
   memoryBytes: number;
   /** Objects held in the engine's registry (NaN if not running). */
   arrays: number;
+  /** `running` if the engine answered, `dead` if its process is gone. */
   state: "running" | "dead";
 }
 

@@ -19,9 +19,13 @@ import { escapeXml, procmapToHtml, procmapToSvg } from "./procmap-svg.js";
 /** Arrays with more elements than this are labelled with owner ranks instead of values. */
 export const DEFAULT_MAX_VALUE_FETCH = 1_000_000;
 
+/** Options of `plotArrayDistribution` (DistArray's `plot_array_distribution` keywords, camelCased). */
 export interface PlotArrayDistributionOptions {
+  /** Figure title. */
   title?: string;
+  /** Label of the x axis (columns). */
   xlabel?: string;
+  /** Label of the y axis (rows). */
   ylabel?: string;
   /** Row 0 at the bottom (DistArray's `yflip`). Default false. */
   yflip?: boolean;
