@@ -139,6 +139,7 @@ interface Pending {
   remaining: number;
   keys: readonly string[];
   error: Error | undefined;
+  errorIndex: number;
   timer: NodeJS.Timeout | undefined;
   resolve: (r: OpReply[]) => void;
   reject: (e: unknown) => void;
@@ -399,6 +400,7 @@ export class Context {
           remaining: targets.length,
           keys,
           error: undefined,
+          errorIndex: -1,
           timer: undefined,
           resolve,
           reject,
@@ -478,11 +480,16 @@ export class Context {
     if (i < 0 || (p.replies[i] === undefined && p.remaining === 0)) return;
     if (p.replies[i] !== undefined) return;
     p.replies[i] = reply ?? { rank, result: undefined, buffers: [] };
-    if (err && !p.error) p.error = err;
+    // Several engines may fail the same op; report the lowest target's error (deterministic).
+    if (err && (!p.error || i < p.errorIndex)) {
+      p.error = err;
+      p.errorIndex = i;
+    }
     p.remaining--;
     const terminal =
       err instanceof EngineDiedError ||
       (err instanceof DistArrayError && err.code === "DA_ERR_TIMEOUT");
+    if (terminal) p.error = err;
     if (p.remaining > 0 && !terminal) return;
     clearTimeout(p.timer);
     this.#pending.delete(p.id);

@@ -171,6 +171,11 @@ for (const n of [2, 4]) {
       });
       const expectedSum = (0.5 * (600_000 * 599_999)) / 2;
       for (const x of r as number[][]) assert.deepEqual(x, [600_000, expectedSum]);
+      // Mesh payloads do not count against (or leak from) the engines' pools.
+      assert.deepEqual(
+        (await t.ctx.status()).map((s) => s.memoryBytes),
+        Array(n).fill(0),
+      );
     });
   });
 }

@@ -122,7 +122,10 @@ export class EngineServer {
     const acceptOpts: Parameters<typeof acceptChannel>[1] = {
       key: this.#key,
       rank: this.rank,
-      allocate: (n) => this.pool.allocateBytes(n),
+      // Client op buffers come from the pool (checked against the memory limit, returned
+      // after the op unless adopted); mesh payloads are ordinary memory owned by the receiver.
+      allocate: (n) =>
+        hello?.role === "peer" ? new Uint8Array(new ArrayBuffer(n)) : this.pool.allocateBytes(n),
       onHello: (h) => {
         hello = h;
         if (h.role === "peer" && h.rank === undefined)
