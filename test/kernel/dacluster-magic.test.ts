@@ -47,12 +47,20 @@ test("%dacluster alone prints help; an unknown subcommand is an error", async ()
 test("statusBundle renders rows as a text table and an HTML table", () => {
   const b = statusBundle("default", [
     { rank: 0, pid: 101, address: "ws://127.0.0.1:4000", memoryBytes: 2048, arrays: 3 },
-    { rank: 1, pid: 102, address: "ws://127.0.0.1:4001", memoryBytes: 0, arrays: 0 },
+    {
+      rank: 1,
+      pid: 102,
+      address: "ws://127.0.0.1:4001",
+      memoryBytes: NaN,
+      arrays: NaN,
+      state: "dead",
+    },
   ]);
   const lines = b["text/plain"]!.split("\n");
   assert.equal(lines[0], "cluster default: 2 engines");
-  assert.match(lines[1]!, /^rank\s+pid\s+address\s+memory\s+arrays$/);
-  assert.match(lines[2]!, /^0\s+101\s+ws:\/\/127\.0\.0\.1:4000\s+2\.0 KiB\s+3$/);
+  assert.match(lines[1]!, /^rank\s+pid\s+address\s+state\s+memory\s+arrays$/);
+  assert.match(lines[2]!, /^0\s+101\s+ws:\/\/127\.0\.0\.1:4000\s+running\s+2\.0 KiB\s+3$/);
+  assert.match(lines[3]!, /^1\s+102\s+ws:\/\/127\.0\.0\.1:4001\s+dead\s+-\s+-$/);
   assert.equal((b["text/html"]!.match(/<tr>/g) ?? []).length, 3);
   assert.equal(formatBytes(0), "0 B");
   assert.equal(formatBytes(3 * 1024 * 1024), "3.0 MiB");

@@ -87,6 +87,7 @@ export function parseDaclusterArgs(sub: string, args: readonly string[]): StartA
 
 /** Bytes as a short human string (KiB, MiB, ...). */
 export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return "-";
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let v = n;
   let u = 0;
@@ -103,17 +104,19 @@ interface StatusRow {
   address: string;
   memoryBytes: number;
   arrays: number;
+  state?: string;
 }
 
 /** The status table as text/plain and text/html. */
 export function statusBundle(name: string, rows: readonly StatusRow[]): Record<string, string> {
-  const head = ["rank", "pid", "address", "memory", "arrays"];
+  const head = ["rank", "pid", "address", "state", "memory", "arrays"];
   const cells = rows.map((r) => [
     String(r.rank),
     String(r.pid),
     r.address,
+    r.state ?? "running",
     formatBytes(r.memoryBytes),
-    String(r.arrays),
+    Number.isFinite(r.arrays) ? String(r.arrays) : "-",
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j]!.length)));
   const line = (c: string[]) =>
