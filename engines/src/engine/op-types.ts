@@ -23,8 +23,12 @@
  * handler's Promise settles before the next op of that client starts); every engine gets a
  * client's ops in the same order, so collectives inside handlers always match up. A handler
  * throws to fail: a DistArrayError keeps its class and code across the wire (e.g.
- * MemoryLimitError, IndexError); anything else comes back as EngineError. A handler must not
- * keep references to `op.buffers` it does not store: they may come from the pool.
+ * MemoryLimitError, IndexError); anything else comes back as EngineError.
+ *
+ * `op.buffers` are pool memory (allocated, with the memory-limit check, as the bytes arrive).
+ * When the handler settles, every op buffer that no registry entry's `data` shares goes back
+ * to the pool: a handler may adopt one without copying (e.g. store a LocalArray whose `data`
+ * is a typed-array view of it), but must not keep other references to them.
  */
 import type { DType, TypedArray } from "../core/dtypes.js";
 import type { OpMessage, OpName } from "../core/protocol.js";
@@ -38,7 +42,7 @@ export interface OpInput {
   readonly msg: OpMessage;
   /** Shortcut for msg.args. */
   readonly args: Record<string, unknown>;
-  /** The raw buffers that came with the op, each 8-byte aligned, in the sender's order. */
+  /** The raw buffers that came with the op, each 8-byte aligned pool memory, in order. */
   readonly buffers: readonly Uint8Array[];
 }
 
@@ -137,7 +141,9 @@ export type ReduceOp =
  * Collectives over a set of engines. Values are msgpack-able data; typed arrays inside them
  * travel as raw buffers. Ranks here are positions in `targets` (0..size-1), not engine ranks.
  * Every member must make the same calls in the same order. If a member engine dies, pending
- * calls reject with EngineDiedError naming it.
+ * calls reject with EngineDiedError naming it; if a member fails the op, the others' pending
+ * calls of that op reject too (no hang). Received typed arrays are ordinary memory (not from
+ * the pool) owned by the receiver; sent ones are not copied before they are written out.
  */
 export interface Communicator {
   /** This engine's position in `targets`. */
