@@ -60,13 +60,15 @@ export function buildFigure(
     l: options.ylabel ? 70 : 50,
     r: options.legend ? 110 : 20,
     t:
-      (options.title ? 40 : 10) +
-      (xOnTop ? 30 + (options.xlabel ? 20 : 0) : 0) +
+      (options.title ? 30 : 6) +
+      (xOnTop ? 22 + (options.xlabel ? 20 : 0) : 0) +
       (hasPanelTitles ? 20 : 0),
     b: xOnTop ? 10 : 30 + (options.xlabel ? 20 : 0),
   };
   const plotW = totalCols * cell + gaps;
-  const plotH = maxRows * cell;
+  // Tall enough for the legend (one row per engine) when there is one.
+  const legendH = options.legend ? 40 + 30 * payload.engines.length : 0;
+  const plotH = Math.max(maxRows * cell, legendH);
   const layout: PlotLayout = {
     width: plotW + margin.l + margin.r,
     height: plotH + margin.t + margin.b,
@@ -78,7 +80,18 @@ export function buildFigure(
     paper_bgcolor: "white",
     annotations: [] as Record<string, unknown>[],
   };
-  if (options.title) layout.title = { text: options.title, x: 0, xanchor: "left", y: 0.98 };
+  if (options.title) {
+    layout.title = {
+      text: options.title,
+      x: 0,
+      xanchor: "left",
+      xref: "container",
+      y: 1,
+      yanchor: "top",
+      yref: "container",
+      pad: { t: 6, l: 4 },
+    };
+  }
   const data: PlotData[] = [];
   const seenInLegend = new Set<number>();
   let x0 = 0;

@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   const lab = new JupyterLab({ mimeExtensions });
   lab.registerPlugins(core.flat());
   lab.registerPlugins(loaded.extensions.flatMap(pluginsOf));
+  // Exposed like JupyterLab's own builds do, so tests and power users can run commands.
+  (window as unknown as { jupyterapp: JupyterLab }).jupyterapp = lab;
   await lab.start();
   await lab.restored;
   document.body.dataset.distarrayLab = "ready";
