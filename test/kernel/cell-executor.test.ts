@@ -99,6 +99,23 @@ test("interrupt() stops a cell waiting on a promise that never settles", async (
   assert.deepEqual(await exec.run("1 + 1", io), { status: "ok", hasValue: true, value: 2 });
 });
 
+test("interrupt() stops a magic that is still running", async () => {
+  let release: () => void = () => {};
+  magics.register({
+    name: "hang",
+    help: "",
+    run: () =>
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+  });
+  const running = exec.run("%hang", io);
+  setImmediate(() => exec.interrupt());
+  const r = await running;
+  release();
+  assert.equal(r.status === "error" && r.error.ename, "InterruptedError");
+});
+
 test("completion, inspection and is_complete ignore magic lines", () => {
   const code = "%dacluster status\nMath.ma";
   assert.ok(exec.complete(code, code.length).candidates.includes("max"));

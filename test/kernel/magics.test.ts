@@ -63,3 +63,27 @@ test("MagicRegistry runs a registered magic and names the known ones for an unkn
   assert.deepEqual(seen, [["a", "b"]]);
   await assert.rejects(reg.run("nope", [], io), /unknown magic %nope; available magics: %echo/);
 });
+
+test("completion offers magic names after % and subcommands after the name", () => {
+  const reg = new MagicRegistry();
+  reg.register({
+    name: "dacluster",
+    help: "",
+    subcommands: ["start", "stop", "status"],
+    run: async () => {},
+  });
+  const code = "const x = 1;\n%dac";
+  assert.deepEqual(reg.complete(code, code.length), {
+    start: 13,
+    end: code.length,
+    candidates: ["%dacluster"],
+  });
+  const sub = "%dacluster st";
+  assert.deepEqual(reg.complete(sub, sub.length), {
+    start: 11,
+    end: 13,
+    candidates: ["start", "stop", "status"],
+  });
+  assert.equal(reg.complete("Math.ma", 7), undefined);
+  assert.deepEqual(reg.complete("%dacluster start -n ", 20)?.candidates, []);
+});

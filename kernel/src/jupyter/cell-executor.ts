@@ -6,6 +6,7 @@
  */
 import { ContextError } from "@distarray/engines/core";
 import {
+  ASYNC_INTERRUPT_MESSAGE,
   type CellDiagnostic,
   compileErrorContent,
   type ErrorContent,
@@ -65,6 +66,7 @@ export class CellExecutor {
   #value: { value: unknown } | undefined;
   #diagnostics: CellDiagnostic[] = [];
   #exception: { error: unknown } | undefined;
+  readonly #interruptWaiters = new Set<(e: Error) => void>();
 
   constructor(options: CellExecutorOptions) {
     const { createExecutor } = loadTslab();
@@ -111,7 +113,7 @@ export class CellExecutor {
     for (const seg of segments) {
       if (seg.kind === "magic") {
         try {
-          await this.#magics.run(seg.name, seg.args, io);
+          await this.#raceInterrupt(this.#magics.run(seg.name, seg.args, io));
         } catch (e) {
           return { status: "error", error: exceptionErrorContent(e) };
         }
@@ -126,10 +128,15 @@ export class CellExecutor {
 
   /** Interrupts a running asynchronous cell (a synchronous one stops on SIGINT). */
   interrupt(): void {
+    for (const reject of this.#interruptWaiters) reject(new Error(ASYNC_INTERRUPT_MESSAGE));
+    this.#interruptWaiters.clear();
     this.#executor.interrupt();
   }
 
+  /** Completion: magic names and subcommands on a `%` line, TypeScript elsewhere. */
   complete(code: string, cursor: number): { start: number; end: number; candidates: string[] } {
+    const magic = this.#magics.complete(code, cursor);
+    if (magic) return magic;
     return this.#executor.complete(blankMagics(code), cursor);
   }
 
@@ -164,6 +171,18 @@ export class CellExecutor {
     return value
       ? { status: "ok", hasValue: true, value: value.value }
       : { status: "ok", hasValue: false };
+  }
+
+  /** Settles like `work`, or rejects as interrupted when interrupt() comes first. */
+  #raceInterrupt<T>(work: Promise<T>): Promise<T> {
+    let reject: ((e: Error) => void) | undefined;
+    const interrupted = new Promise<never>((_, r) => {
+      reject = r;
+      this.#interruptWaiters.add(r);
+    });
+    return Promise.race([work, interrupted]).finally(() => {
+      if (reject) this.#interruptWaiters.delete(reject);
+    });
   }
 
   #onError(args: unknown[]): void {

@@ -137,6 +137,7 @@ export function statusBundle(name: string, rows: readonly StatusRow[]): Record<s
 export class DaclusterMagic implements LineMagic {
   readonly name = "dacluster";
   readonly help = DACLUSTER_HELP;
+  readonly subcommands = ["start", "stop", "restart", "clear", "status"] as const;
   #ctx: Context | undefined;
   #cluster = DEFAULT_CLUSTER;
   /** Name of the cluster this kernel started (stopped on shutdown), if any. */

@@ -23,7 +23,7 @@ export const COMPILE_ERROR_NAME = "TypeScriptError";
 export const INTERRUPT_ERROR_NAME = "InterruptedError";
 
 /** tslab's rejection of an interrupted await. */
-const ASYNC_INTERRUPT_MESSAGE = "Interrupted asynchronously";
+export const ASYNC_INTERRUPT_MESSAGE = "Interrupted asynchronously";
 /** Node's error for a synchronous script stopped by SIGINT (vm `breakOnSigint`). */
 const SIGINT_ERROR_CODE = "ERR_SCRIPT_EXECUTION_INTERRUPTED";
 

@@ -74,6 +74,8 @@ export interface MagicIO {
 export interface LineMagic {
   readonly name: string;
   readonly help: string;
+  /** Words accepted right after the magic's name (offered by completion). */
+  readonly subcommands?: readonly string[];
   run(args: string[], io: MagicIO): Promise<void>;
 }
 
@@ -87,6 +89,34 @@ export class MagicRegistry {
 
   names(): string[] {
     return [...this.#magics.keys()].sort();
+  }
+
+  /**
+   * Completion on a magic line: the magic's name after `%`, then its subcommands. Returns the
+   * replaced range (offsets in `code`) and the candidates, or undefined when the cursor is not
+   * on a magic line.
+   */
+  complete(
+    code: string,
+    cursor: number,
+  ): { start: number; end: number; candidates: string[] } | undefined {
+    const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
+    const before = code.slice(lineStart, cursor);
+    const name = /^%([\w-]*)$/.exec(before);
+    if (name) {
+      const candidates = this.names()
+        .filter((n) => n.startsWith(name[1]!))
+        .map((n) => `%${n}`);
+      return { start: lineStart, end: cursor, candidates };
+    }
+    const sub = /^%([\w-]+)\s+(\w*)$/.exec(before);
+    if (sub) {
+      const magic = this.#magics.get(sub[1]!);
+      const word = sub[2]!;
+      const candidates = (magic?.subcommands ?? []).filter((c) => c.startsWith(word));
+      return { start: cursor - word.length, end: cursor, candidates: [...candidates] };
+    }
+    return before.startsWith("%") ? { start: cursor, end: cursor, candidates: [] } : undefined;
   }
 
   /**
