@@ -25,112 +25,35 @@ import {
   type OpMessage,
   type OpName,
 } from "@distarray/engines/core/protocol";
-import { packValue, unpackValue } from "@distarray/engines/core/protocol-codec";
 import { startCluster, stopCluster } from "./cluster/cluster.js";
 import { readClusterFile } from "./cluster/cluster-file.js";
-import type { Transport, TransportOptions } from "./transport/transport.js";
+import { functionSource, runOnEngines } from "./context-apply.js";
+import type {
+  ApplyOptions,
+  ContextConnectOptions,
+  ContextStartOptions,
+  OpReply,
+  OpRequestOptions,
+  OpSendOptions,
+} from "./context-types.js";
+import type { Transport } from "./transport/transport.js";
 import { connectWebSocket } from "./transport/websocket.js";
 
-/** Options shared by sendOp and requestOp. */
-export interface OpSendOptions {
-  /** Engine ranks to send to (default: all of the context's targets). Sorted on send. */
-  targets?: readonly number[];
-  /** Array keys the op touches; errors are recorded against them. */
-  keys?: readonly string[];
-  /** Op arguments sent to every target. */
-  args?: Record<string, unknown>;
-  /** Raw buffers sent to every target (not copied). */
-  buffers?: readonly Uint8Array[];
-  /** Per-target arguments and buffers, merged over `args` and appended after `buffers`. */
-  perTarget?: (
-    target: number,
-    index: number,
-  ) =>
-    | {
-        /** Arguments for this target, merged over `args`. */
-        args?: Record<string, unknown>;
-        /** Buffers for this target, appended after `buffers`. */
-        buffers?: readonly Uint8Array[];
-      }
-    | undefined;
-}
-
-export interface OpRequestOptions extends OpSendOptions {
-  /**
-   * Where the reply buffers of `target` go: return a view of exactly `byteLength` bytes to
-   * receive into (pieces are written straight into it), or undefined for fresh memory.
-   */
-  destination?: (target: number, bufferIndex: number, byteLength: number) => Uint8Array | undefined;
-  /**
-   * Reject with DistArrayError (DA_ERR_TIMEOUT) if a target has not replied within this many
-   * ms (default: the context's requestTimeoutMs; 0 = no limit). The engine still runs the op.
-   */
-  timeoutMs?: number;
-}
-
-/** One engine's reply to a request. */
-export interface OpReply {
-  /** The replying engine's rank. */
-  rank: number;
-  /** The op's JSON result. */
-  result: unknown;
-  /** Raw buffers that came with the reply. */
-  buffers: Uint8Array[];
-}
-
-/** Options of `Context.start`, which starts a private local cluster. */
-export interface ContextStartOptions {
-  /** Number of engines (default: one per core, at least 2). */
-  engines?: number;
-  /** Per-engine memory limit in bytes (default: physical memory / engines, with headroom). */
-  memoryLimit?: number;
-  /** Connection options. */
-  transport?: Partial<Omit<TransportOptions, "key" | "clientId" | "peers">>;
-  /** Default time limit for a request in ms; 0 (the default) waits as long as the work takes. */
-  requestTimeoutMs?: number;
-}
-
-/** Options of `Context.connect`, which joins a cluster started by `dacluster start`. */
-export interface ContextConnectOptions {
-  /** Cluster name (default "default"). */
-  cluster?: string;
-  /** Engine ranks to use (default: all). */
-  targets?: readonly number[];
-  /** Connection options. */
-  transport?: Partial<Omit<TransportOptions, "key" | "clientId" | "peers">>;
-  /** Default time limit for a request in ms; 0 (the default) waits as long as the work takes. */
-  requestTimeoutMs?: number;
-}
-
-/** Options of `ctx.apply`. */
-export interface ApplyOptions {
-  /** Engines to run on (default: all of the context's targets). */
-  targets?: readonly number[];
-}
-
-/**
- * Builds a DistArray from LocalArrays that `apply`/`call` left on every engine under `key`.
- * Set by the DistArray module (setLocalArrayResultHook); until then such results come back
- * as `{key}` objects.
- */
-export type LocalArrayResultHook = (
-  ctx: Context,
-  key: string,
-  targets: number[],
-  infos: unknown[],
-) => unknown;
-
-let localArrayResultHook: LocalArrayResultHook | undefined;
-
-/** Installs the hook that turns LocalArray results of apply/call into DistArrays. */
-export function setLocalArrayResultHook(hook: LocalArrayResultHook): void {
-  localArrayResultHook = hook;
-}
-
-/** Marker an engine returns for a LocalArray result: `{$localArray: {key, ...info}}`. */
-export const LOCAL_ARRAY_RESULT = "$localArray";
-/** Marker the client sends for an argument that names an engine-side object by key. */
-export const KEY_ARGUMENT = "$key";
+export {
+  functionSource,
+  KEY_ARGUMENT,
+  LOCAL_ARRAY_RESULT,
+  type LocalArrayResultHook,
+  setLocalArrayResultHook,
+} from "./context-apply.js";
+export type {
+  ApplyOptions,
+  ContextConnectOptions,
+  ContextStartOptions,
+  OpReply,
+  OpRequestOptions,
+  OpSendOptions,
+} from "./context-types.js";
 
 interface Pending {
   id: number;
@@ -566,7 +489,7 @@ export class Context {
   ): Promise<unknown> {
     this.#checkOpen();
     const source = functionSource(fn);
-    return this.#applyLike("apply", { source }, args, options.targets);
+    return runOnEngines(this, "apply", { source }, args, options.targets);
   }
 
   /**
@@ -582,47 +505,7 @@ export class Context {
   async call(name: string, ...args: unknown[]): Promise<unknown> {
     this.#checkOpen();
     if (typeof name !== "string") throw new TypeError("call(name, ...args): name must be a string");
-    return this.#applyLike("call", { name }, args, undefined);
-  }
-
-  async #applyLike(
-    op: "apply" | "call",
-    extra: Record<string, unknown>,
-    args: readonly unknown[],
-    targetsOpt: readonly number[] | undefined,
-  ): Promise<unknown> {
-    const targets = this.#resolveTargets(targetsOpt);
-    const keys: string[] = [];
-    const mapped = args.map((a) => {
-      if (
-        typeof a === "object" &&
-        a !== null &&
-        !ArrayBuffer.isView(a) &&
-        typeof (a as { key?: unknown }).key === "string"
-      ) {
-        const key = (a as { key: string }).key;
-        keys.push(key);
-        return { [KEY_ARGUMENT]: key };
-      }
-      return a;
-    });
-    const { skeleton, buffers } = packValue(mapped);
-    const resultKey = this.newKey();
-    const replies = await this.requestOp(op, {
-      targets,
-      keys,
-      args: { ...extra, args: skeleton, resultKey },
-      buffers,
-    });
-    const results = replies.map((r) => unpackValue(r.result, r.buffers));
-    const isLocal = (v: unknown): v is Record<string, { key: string }> =>
-      typeof v === "object" && v !== null && LOCAL_ARRAY_RESULT in v;
-    if (results.length > 0 && results.every(isLocal)) {
-      const infos = results.map((r) => r[LOCAL_ARRAY_RESULT]);
-      if (localArrayResultHook) return localArrayResultHook(this, resultKey, targets, infos);
-      return infos;
-    }
-    return results.map((r) => (isLocal(r) ? r[LOCAL_ARRAY_RESULT] : r));
+    return runOnEngines(this, "call", { name }, args, undefined);
   }
 
   /** Deletes `key` on the engines (pipelined; a missing key is not an error). */
@@ -733,16 +616,6 @@ export class Context {
   toString(): string {
     return `<Context cluster=${this.cluster} targets=[${this.targets.join(", ")}]>`;
   }
-}
-
-/** Source text of a function (or the string itself), for shipping to engines. */
-export function functionSource(fn: unknown): string {
-  if (typeof fn === "string") return fn;
-  if (typeof fn !== "function") throw new TypeError("expected a function or its source text");
-  const src = Function.prototype.toString.call(fn);
-  if (src.includes("[native code]"))
-    throw new TypeError("a native function cannot be sent to engines");
-  return src;
 }
 
 /**
