@@ -1,4 +1,5 @@
 /** Parsing the command line into BenchOptions (quick preset first, explicit options over it). */
+import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { type BenchOptions, FULL_DEFAULTS, QUICK_DEFAULTS } from "./options.js";
 import { WORKLOAD_IDS, type WorkloadId } from "./results.js";
@@ -57,7 +58,11 @@ export function benchCommand(): Command {
     .option("--transfer-bytes <n>", "W4 bytes each way (default 2^28 = 256 MiB)", parseCount)
     .option("--temporaries <n>", "W7 temporaries (default 1000)", parseCount)
     .option("--scaling-sizes <list>", "W8 element counts (default 2^16..2^26)", parseCountList)
-    .option("--python <cmd>", "Python with numpy for the NumPy baseline", FULL_DEFAULTS.python);
+    .option("--python <cmd>", "Python with numpy for the NumPy baseline", FULL_DEFAULTS.python)
+    .option(
+      "--cpu-prof <dir>",
+      "profile the engines (V8 sampling profiler), .cpuprofile files into <dir> (summarise: node build/bench/profile-summary.js <dir>)",
+    );
 }
 
 interface Parsed {
@@ -74,6 +79,7 @@ interface Parsed {
   temporaries?: number;
   scalingSizes?: number[];
   python: string;
+  cpuProf?: string;
 }
 
 /** BenchOptions from parsed command-line values. */
@@ -90,5 +96,6 @@ export function toBenchOptions(p: Parsed): BenchOptions {
   if (p.transferBytes) o.transferBytes = Math.ceil(p.transferBytes / 8) * 8;
   if (p.temporaries) o.temporaries = p.temporaries;
   if (p.scalingSizes) o.scalingSizes = p.scalingSizes;
+  if (p.cpuProf) o.cpuProfileDir = resolve(p.cpuProf);
   return o;
 }

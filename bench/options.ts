@@ -33,6 +33,8 @@ export interface BenchOptions {
   wsRoundTrips: number;
   /** Python used for the NumPy baseline. */
   python: string;
+  /** When set, engines run with `node --cpu-prof` and write their profiles here. */
+  cpuProfileDir?: string;
 }
 
 const MiB = 2 ** 20;

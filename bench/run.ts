@@ -3,7 +3,9 @@
  * the selected workloads, then the target verdicts; the report is written to `options.out`.
  * A workload that throws is recorded as a failed figure and the run carries on.
  */
+import { mkdirSync } from "node:fs";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
 import { f64LoopBaseline } from "./baselines/f64-loop.js";
 import { numpyBaseline } from "./baselines/numpy.js";
 import { tcpBaseline } from "./baselines/tcp.js";
@@ -93,6 +95,14 @@ export async function runBench(
   failed ||= baselineResults.some((b) => b.failed);
   const baselines = new Baselines(baselineResults.map(({ failed: _, ...b }) => b));
 
+  if (options.cpuProfileDir) {
+    // Engines inherit the environment: from here on every engine writes a CPU profile on exit.
+    mkdirSync(options.cpuProfileDir, { recursive: true });
+    const hook = fileURLToPath(new URL("./peers/cpu-profile-hook.js", import.meta.url));
+    process.env.DISTARRAY_BENCH_CPU_PROF_DIR = options.cpuProfileDir;
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import=${hook}`.trim();
+    log(`engines write CPU profiles to ${options.cpuProfileDir}`);
+  }
   const env = new WorkloadEnv(options, baselines, log);
   const figures: Figure[] = [];
   let scaling: ScalingResult | undefined;

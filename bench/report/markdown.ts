@@ -96,10 +96,11 @@ export function renderMarkdown(report: BenchReport): string {
       `## W8: time against size (${s.op}, ${s.engines} engines)`,
       "",
       ...table(
-        ["elements", "median", "ns/element", "NumPy", "Float64Array loop"],
+        ["elements", "median", "min", "ns/element (median)", "NumPy", "Float64Array loop"],
         s.points.map((p) => [
           sizeLabel(p.elements),
           formatMs(p.time.median),
+          formatMs(p.time.min),
           ((p.time.median * 1e6) / p.elements).toPrecision(3),
           p.numpyMs === undefined ? "absent" : formatMs(p.numpyMs),
           p.f64LoopMs === undefined ? "" : formatMs(p.f64LoopMs),

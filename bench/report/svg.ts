@@ -38,7 +38,7 @@ function scoreChart(report: BenchReport, top: number): { svg: string[]; height: 
   let y = top + 30;
   for (const t of report.targets) {
     const color = t.met === null ? COLORS.na : t.met ? COLORS.met : COLORS.notMet;
-    out.push(text(x0 - 8, y + 15, `${t.workload} ${t.target}`.slice(0, 70), 'text-anchor="end"'));
+    out.push(text(x0 - 8, y + 15, `${t.workload} ${t.target}`.slice(0, 72), 'text-anchor="end"'));
     if (t.score !== undefined && Number.isFinite(t.score) && t.score > 0) {
       const xs = sx(Math.log10(t.score));
       const xa = Math.min(sx(0), xs);

@@ -1,6 +1,7 @@
 /**
  * W3: the no-op round trip, `await ctx.apply(() => {})` on every engine, for each engine count
- * (a fresh cluster per count, except the shared one). Each call is one sample.
+ * (a fresh cluster per count, except the shared one). Each call is one sample. The median of
+ * `ctx.sync()` (a bare ping op) is reported beside it, to separate transport from apply.
  */
 import { type BenchCluster, startCluster } from "../engines.js";
 import { quantile, repeat } from "../measure.js";
@@ -25,6 +26,11 @@ export const w3RoundTrip: Workload = async (env) => {
         { warmup: ROUND_TRIP_WARMUP, repeats: env.options.roundTripCalls },
         { run: () => ctx.apply(noop) },
       );
+      // The bare transport round trip (ping op, no function call), to split the cost.
+      const ping = await repeat(
+        { warmup: ROUND_TRIP_WARMUP, repeats: env.options.roundTripCalls },
+        { run: () => ctx.sync() },
+      );
       figures.push({
         workload: "W3",
         name,
@@ -33,6 +39,7 @@ export const w3RoundTrip: Workload = async (env) => {
         time,
         extra: {
           p90Ms: quantile(time.samples, 0.9),
+          pingMedianMs: ping.median,
           calls: time.samples.length,
           clusterStartMs: cluster.startMs,
         },
