@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import type { Communicator } from "@distarray/engines/engine/op-types";
 import {
   Context,
+  clusterStatus,
   EngineDiedError,
   EngineError,
   restartCluster,
@@ -76,6 +77,19 @@ describe("an engine dies mid-session (named cluster)", () => {
     ctx.register("f", () => 1);
     await assert.rejects(ctx.sync(), isDiedNaming(1));
     await ctx.sync();
+  });
+
+  it("shows the dead engine in the cluster status", async () => {
+    const rows = await clusterStatus(name);
+    assert.deepEqual(
+      rows.map((r) => [r.rank, r.state]),
+      [
+        [0, "running"],
+        [1, "dead"],
+        [2, "running"],
+      ],
+    );
+    assert.ok(Number.isNaN(rows[1]!.memoryBytes));
   });
 
   it("recovers after a restart of the cluster", async () => {
