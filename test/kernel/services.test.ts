@@ -223,6 +223,16 @@ test("interrupt stops a busy cell, an awaiting cell and pending engine requests;
   assert.equal(resultText(resumed), "[ 7, 7 ]");
 });
 
+test("engines of a Context.start() in a cell survive a kernel interrupt", async () => {
+  assertOk(await run("const own = await da.Context.start({ engines: 2 });"));
+  const r = await run("await new Promise(() => {})", () => void kernel.interrupt());
+  assert.equal(ofType(r, "error")[0]!.ename, "InterruptedError");
+  const still = await run("await own.apply(() => 3)");
+  assertOk(still);
+  assert.equal(resultText(still), "[ 3, 3 ]");
+  assertOk(await run("await own.close()"));
+});
+
 test("comms: the frontend opens one and messages flow both ways; the kernel opens one too", async () => {
   assertOk(
     await run(

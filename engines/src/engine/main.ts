@@ -112,7 +112,12 @@ const shutdown = (why: string) => {
   server.close().finally(() => process.exit(0));
 };
 process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));
+// An engine that exits with its parent shares the parent's process group, so SIGINT there is
+// meant for the parent (a Jupyter kernel interrupt, Ctrl-C in a terminal): it is logged and
+// ignored; the engine stops when the parent goes away.
+process.on("SIGINT", () =>
+  values["exit-with-parent"] ? log("SIGINT ignored (exits with its parent)") : shutdown("SIGINT"),
+);
 if (values["exit-with-parent"]) {
   process.stdin.on("end", () => shutdown("parent went away"));
   process.stdin.on("close", () => shutdown("parent went away"));
