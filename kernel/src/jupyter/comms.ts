@@ -171,21 +171,23 @@ export class CommRegistry {
   }
 
   /**
-   * Handles comm_open from the frontend: calls the target's handler, or answers comm_close when
-   * no such target is registered (as ipykernel does).
+   * Handles comm_open from the frontend: calls the target's handler and resolves to true, or
+   * answers comm_close and resolves to false when no such target is registered (as ipykernel
+   * does). Rejects with whatever the handler throws.
    */
   async handleOpen(
     commId: string,
     targetName: string,
     msg: Omit<CommMessage, "commId">,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const handler = this.#targets.get(targetName);
     if (!handler) {
       this.#publish("comm_close", { comm_id: commId, data: {} }, {}, []);
-      throw new ContextError(`no comm target named ${targetName} is registered in this kernel`);
+      return false;
     }
     const comm = this.#create(commId, targetName);
     await handler(comm, { commId, ...msg });
+    return true;
   }
 
   /** Handles comm_msg from the frontend (an unknown comm id is ignored, as in ipykernel). */

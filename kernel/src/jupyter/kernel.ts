@@ -253,7 +253,16 @@ export class DistArrayKernel {
       case "comm_open":
         return this.#comms
           .handleOpen(str(c.comm_id), str(c.target_name), this.#commPayload(msg))
-          .catch((e) => this.#publish("stream", { name: "stderr", text: `${String(e)}\n` }));
+          .then(
+            (opened) => {
+              if (!opened) this.#log(`comm_open for unknown target ${str(c.target_name)}; closed`);
+            },
+            (e) =>
+              this.#publish("stream", {
+                name: "stderr",
+                text: `comm handler failed: ${String(e)}\n`,
+              }),
+          );
       case "comm_msg":
         this.#comms.handleMessage(str(c.comm_id), this.#commPayload(msg));
         return;
