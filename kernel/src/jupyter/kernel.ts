@@ -63,6 +63,8 @@ export class DistArrayKernel {
   #cellParent: MessageHeader | undefined;
   #lastParent: MessageHeader | undefined;
   #shuttingDown = false;
+  /** Settles when the preload has run; cells wait for it (other requests are answered at once). */
+  #ready: Promise<void> = Promise.resolve();
 
   private constructor(
     sockets: KernelSockets,
@@ -107,12 +109,11 @@ export class DistArrayKernel {
     kernel.#installBridge();
     kernel.#captureStreams();
     installIoProgressBars();
-    try {
-      await executor.preload();
-    } catch (e) {
-      log(e instanceof Error ? e.message : String(e));
-    }
+    kernel.#ready = executor
+      .preload()
+      .catch((e) => log(e instanceof Error ? e.message : String(e)));
     for (const [channel, msg] of pending.splice(0)) kernel.#handle(channel, msg);
+    await kernel.#ready;
     return kernel;
   }
 
@@ -314,6 +315,7 @@ export class DistArrayKernel {
   async #drain(): Promise<void> {
     this.#draining = true;
     try {
+      await this.#ready;
       for (let msg = this.#queue.shift(); msg; msg = this.#queue.shift()) {
         const failed = await this.#execute(msg);
         if (failed && bool(msg.content.stop_on_error, true)) {
