@@ -28,6 +28,7 @@ class DistArrayKernelTests(jupyter_kernel_test.KernelTests):
     code_display_data = [
         {"code": 'jupyter.displayBundle({"text/plain": "x", "text/html": "<b>x</b>"})', "mime": "text/html"},
         {"code": "display([1, 2, 3]);", "mime": "text/plain"},
+        {"code": 'import * as tslab from "tslab";\ntslab.display.html("<i>t</i>");', "mime": "text/html"},
     ]
     code_clear_output = "jupyter.clearOutput()"
     code_inspect_sample = "Math.max"

@@ -18,6 +18,7 @@ import { exceptionErrorContent } from "./error-content.js";
 import { installIoProgressBars } from "./io-progress-bars.js";
 import { type MagicIO, MagicRegistry } from "./magics.js";
 import { type Channel, type ConnectionInfo, KernelSockets } from "./sockets.js";
+import { loadTslab } from "./tslab.js";
 import { type JupyterMessage, type MessageHeader, PROTOCOL_VERSION } from "./wire.js";
 
 /** The kernel's implementation version (kernel_info_reply). */
@@ -109,6 +110,10 @@ export class DistArrayKernel {
     kernel.#installBridge();
     kernel.#captureStreams();
     installIoProgressBars();
+    const k = kernel;
+    loadTslab().setDisplayWriter((data, update) =>
+      k.#publish(update ? "update_display_data" : "display_data", data),
+    );
     kernel.#ready = executor
       .preload()
       .catch((e) => log(e instanceof Error ? e.message : String(e)));

@@ -80,8 +80,13 @@ export interface TypeScriptApi {
   ScriptKind: { TS: number };
 }
 
+/** What tslab's own display API (`import * as tslab from "tslab"`) publishes through. */
+export type TslabDisplayWriter = (data: Record<string, unknown>, update: boolean) => void;
+
 interface TslabModules {
   typescript: TypeScriptApi;
+  /** Routes `tslab.display.*` from cells to this kernel. */
+  setDisplayWriter(write: TslabDisplayWriter): void;
   createConverter(options: { isJS: boolean; isBrowser: boolean }): TslabConverter;
   createExecutor(rootDir: string, convs: TslabConverterSet, console: TslabConsole): TslabExecutor;
   isCompleteCode(code: string): { completed: boolean; indent?: string };
@@ -114,8 +119,14 @@ export function loadTslab(): TslabModules {
   >;
   const executor = require(`${tslabDir}dist/executor.js`) as Pick<TslabModules, "createExecutor">;
   const inspect = require(`${tslabDir}dist/inspect.js`) as Pick<TslabModules, "printQuickInfo">;
+  const jupyter = require(`${tslabDir}dist/jupyter.js`) as {
+    lastWriteDisplayData: TslabDisplayWriter | null;
+  };
   loaded = {
     typescript: ts as unknown as TypeScriptApi,
+    setDisplayWriter(write) {
+      jupyter.lastWriteDisplayData = write;
+    },
     createConverter: converter.createConverter,
     isCompleteCode: converter.isCompleteCode,
     createExecutor: executor.createExecutor,
