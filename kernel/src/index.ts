@@ -44,3 +44,4 @@ export {
 } from "./plot/plot-array-distribution.js";
 export { type NormalOptions, Random } from "./random.js";
 export * from "./ufuncs.js";
+export * as widgets from "./widgets/index.js";

@@ -142,7 +142,10 @@ export async function launchBrowser(): Promise<Browser> {
 export async function openNotebook(browser: Browser, lab: LabServer, name: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${lab.base}/lab/tree/${encodeURIComponent(name)}?reset&token=${lab.token}`);
-  await page.waitForSelector("body[data-distarray-lab=ready]", { state: "attached", timeout: 60_000 });
+  await page.waitForSelector("body[data-distarray-lab=ready]", {
+    state: "attached",
+    timeout: 60_000,
+  });
   await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
   // Cells sent before the kernel has started can be lost: wait for "<kernel> | Idle".
   await page.waitForFunction(
@@ -181,4 +184,30 @@ export function inPage<T>(page: Page, fn: string, arg: unknown = null): Promise<
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);
+}
+
+/**
+ * Runs `code` in the open notebook's kernel (outside any cell) and resolves to the
+ * text/plain of its result ("" if none); rejects with the error's text if it fails.
+ */
+export async function kernelExec(page: Page, code: string): Promise<string> {
+  const result = await inPage<{ ok: boolean; text: string }>(
+    page,
+    `async (code) => {
+      const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      const future = kernel.requestExecute({ code, stop_on_error: true });
+      let text = "";
+      let failure = null;
+      future.onIOPub = (msg) => {
+        const t = msg.header.msg_type;
+        if (t === "execute_result") text = msg.content.data["text/plain"] ?? "";
+        if (t === "error") failure = msg.content.ename + ": " + msg.content.evalue;
+      };
+      await future.done;
+      return failure === null ? { ok: true, text } : { ok: false, text: failure };
+    }`,
+    code,
+  );
+  if (!result.ok) throw new Error(`kernel code failed: ${result.text}`);
+  return result.text;
 }

@@ -1,0 +1,157 @@
+// The distribution explorer in JupyterLab: a dropdown changed in the browser recomputes the
+// map and the counts (checked against the Distribution computed here), and changes made from
+// kernel code move the controls in the browser.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import * as da from "distarray";
+import type { Browser, Page } from "playwright-core";
+import {
+  artifactPath,
+  inPage,
+  kernelExec,
+  type LabServer,
+  launchBrowser,
+  openNotebook,
+  runAll,
+  startLab,
+  writeNotebook,
+} from "./lab-server.js";
+
+const SHAPE = [10, 6];
+
+function expectedCounts(engines: number, dist: da.DistSpec): number[] {
+  const targets = Array.from({ length: engines }, (_, i) => i);
+  const d = da.Distribution.fromShape({ targets }, SHAPE, { dist });
+  return targets.map((t) => {
+    const rank = d.targets.indexOf(t);
+    return rank < 0 ? 0 : d.localShape(rank).reduce((a, b) => a * b, 1);
+  });
+}
+
+/** Per-engine counts from the stats table, and cells per colour from the live map. */
+async function shown(page: Page): Promise<{ counts: number[]; cells: number }> {
+  return inPage(
+    page,
+    `() => ({
+      counts: [...document.querySelectorAll(".da-explorer-stats tr[data-target] .da-count")]
+        .map((e) => Number(e.textContent)),
+      cells: document.querySelectorAll(".da-procmap-widget .da-procmap-global path.point").length,
+    })`,
+  );
+}
+
+async function waitForCounts(page: Page, counts: number[]): Promise<void> {
+  await page.waitForFunction(
+    `JSON.stringify([...document.querySelectorAll(".da-explorer-stats tr[data-target] .da-count")]
+      .map((e) => Number(e.textContent))) === ${JSON.stringify(JSON.stringify(counts))}
+     && document.querySelector(".da-procmap-widget.da-procmap[data-rendered=true]") !== null`,
+    undefined,
+    { timeout: 30_000 },
+  );
+}
+
+describe("distribution explorer in JupyterLab", () => {
+  let lab: LabServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    lab = await startLab();
+    browser = await launchBrowser();
+    const cells = [
+      `const ex = da.widgets.distributionExplorer({shape: ${JSON.stringify(SHAPE)}, engines: 4});\nex`,
+    ];
+    writeNotebook(join(lab.root, "explorer.ipynb"), cells);
+    page = await openNotebook(browser, lab, "explorer.ipynb");
+    await runAll(page, cells.length);
+    await page.waitForSelector(".da-procmap-widget.da-procmap[data-rendered=true]");
+  });
+
+  after(async () => {
+    await browser?.close();
+    await lab?.stop();
+  });
+
+  it("starts with ('b', 'n') on 4 engines", async () => {
+    const expected = expectedCounts(4, "bn");
+    await waitForCounts(page, expected);
+    const s = await shown(page);
+    assert.deepEqual(s.counts, expected);
+    assert.equal(s.cells, SHAPE[0]! * SHAPE[1]!);
+    await page
+      .locator(".jp-OutputArea-output")
+      .first()
+      .screenshot({
+        path: artifactPath("explorer-bn.png"),
+      });
+  });
+
+  it("a dropdown changed in the browser recomputes the map and the counts", async () => {
+    const selects = page.locator(".widget-dropdown select");
+    assert.equal(await selects.count(), SHAPE.length);
+    await selects.nth(1).selectOption("b");
+    const expected = expectedCounts(4, "bb");
+    assert.notDeepEqual(expected, expectedCounts(4, "bn"));
+    await waitForCounts(page, expected);
+    const colours = await inPage<Record<string, number>>(
+      page,
+      `() => {
+        const out = {};
+        for (const p of document.querySelectorAll(".da-procmap-widget .da-procmap-global path.point")) {
+          out[p.style.fill] = (out[p.style.fill] ?? 0) + 1;
+        }
+        return out;
+      }`,
+    );
+    assert.deepEqual(
+      Object.values(colours).sort((a, b) => a - b),
+      [...expected].sort((a, b) => a - b),
+    );
+    assert.equal(await kernelExec(page, "ex.setting.axes[1].dist"), "'b'");
+    await page
+      .locator(".jp-OutputArea-output")
+      .first()
+      .screenshot({
+        path: artifactPath("explorer-bb.png"),
+      });
+  });
+
+  it("changes made from the kernel move the controls in the browser", async () => {
+    await kernelExec(page, "ex.setEngines(2); ex.setAxis(0, {dist: 'block-cyclic', blockSize: 3})");
+    const expected = expectedCounts(2, [{ dist_type: "c", block_size: 3 }, "b"]);
+    await waitForCounts(page, expected);
+    const controls = await inPage<{ engines: string; axis0: string; block0: string }>(
+      page,
+      `() => {
+        const ints = [...document.querySelectorAll(".widget-inline-hbox input[type=number]")];
+        const label = (el) => el.closest(".widget-inline-hbox").querySelector("label").textContent;
+        const byLabel = Object.fromEntries(ints.map((el) => [label(el), el.value]));
+        return {
+          engines: byLabel["engines"],
+          axis0: document.querySelectorAll(".widget-dropdown select")[0].value,
+          block0: byLabel["block 0"],
+        };
+      }`,
+    );
+    assert.deepEqual(controls, { engines: "2", axis0: "block-cyclic", block0: "3" });
+    assert.equal(
+      await kernelExec(page, "ex.layout.counts.map((c) => c.elements).join(',')"),
+      `'${expected.join(",")}'`,
+    );
+    await page
+      .locator(".jp-OutputArea-output")
+      .first()
+      .screenshot({
+        path: artifactPath("explorer-kernel-change.png"),
+      });
+  });
+
+  it("an impossible grid shows the reason instead of a map", async () => {
+    await kernelExec(page, "ex.setGridShape([3, 3])");
+    await page.waitForSelector(".da-explorer-error");
+    assert.notEqual(await kernelExec(page, "ex.error"), "''");
+    await kernelExec(page, "ex.setGridShape(null)");
+    await page.waitForSelector(".da-explorer-stats");
+  });
+});
