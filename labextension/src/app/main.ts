@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     import("@jupyterlab/translation-extension").then(pluginsOf),
     import("@jupyterlab/ui-components-extension").then(pluginsOf),
     import("@jupyter-widgets/jupyterlab-manager").then(pluginsOf),
-    import("../widget-plugin.js").then(pluginsOf),
+    ourFederated ? [] : import("../widget-plugin.js").then(pluginsOf),
   ]);
   const mimeExtensions: IRenderMime.IExtensionModule[] = [];
   if (!ourFederated) mimeExtensions.push(mimeModule(await import("../mime-extension.js")));
