@@ -103,7 +103,8 @@ export class WorkloadEnv {
   async close(): Promise<void> {
     const s = this.#shared;
     this.#shared = undefined;
-    if (s) await (await s).stop();
+    // A cluster that failed to start has nothing to stop (the workloads reported the error).
+    if (s) await s.then((c) => c.stop()).catch(() => undefined);
   }
 
   /** Warm-up and repeat counts for the workloads. */
