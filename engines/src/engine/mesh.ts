@@ -1,6 +1,7 @@
 /**
- * The engine mesh: one authenticated outbound channel from this engine to each peer it sends
- * to (opened on first use), and a mailbox of messages received from peers, keyed by tag and
+ * The engine mesh: one authenticated outbound channel from this engine to every peer (opened
+ * as soon as a client's hello names the peers, reopened on demand), so every pair of engines
+ * is connected both ways; and a mailbox of messages received from peers, keyed by tag and
  * sender. Peers' addresses come from the clients' hellos (taken from the cluster file).
  */
 import { DistArrayError, EngineDiedError, type ErrorCode } from "../core/errors.js";
@@ -50,13 +51,20 @@ export class Mesh {
     this.#opts = options;
   }
 
-  /** Learns (or updates) peer addresses. A changed address forgets the old connection. */
+  /**
+   * Learns (or updates) peer addresses and opens the mesh connections to them right away,
+   * so the first collective does not pay for the handshakes. A changed address forgets the
+   * old connection (the peer was restarted).
+   */
   setPeers(peers: readonly PeerAddress[]): void {
     for (const p of peers) {
       if (this.#peers.get(p.rank) !== p.address) {
         this.#peers.set(p.rank, p.address);
         this.#out.delete(p.rank);
         this.#dead.delete(p.rank);
+      }
+      if (p.rank !== this.rank && !this.#out.has(p.rank) && !this.#dead.has(p.rank)) {
+        this.#channel(p.rank).catch(() => undefined);
       }
     }
   }
