@@ -93,6 +93,20 @@ test("kernel_info names the language and reports status ok", async () => {
   assert.equal(info.implementation, "distarray");
 });
 
+test("stream output arrives complete, in order and coalesced into few messages", async () => {
+  const r = await run(
+    'for (let i = 0; i < 2000; i++) console.log(i);\nconsole.error("e");\nconsole.log("end");',
+  );
+  assertOk(r);
+  const streams = ofType(r, "stream");
+  const stdout = streams.filter((c) => c.name === "stdout").map((c) => String(c.text));
+  const expected = `${Array.from({ length: 2000 }, (_, i) => i).join("\n")}\n`;
+  assert.equal(stdout.join(""), `${expected}end\n`);
+  assert.ok(streams.length < 20, `${streams.length} stream messages`);
+  const names = streams.map((c) => c.name);
+  assert.deepEqual(names.slice(names.indexOf("stderr")), ["stderr", "stdout"]);
+});
+
 test("%dacluster start -n 2 binds ctx; cells compute on the engines", async () => {
   const started = await run("%dacluster start -n 2");
   assertOk(started);

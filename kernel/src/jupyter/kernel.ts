@@ -21,6 +21,9 @@ import { type Channel, type ConnectionInfo, KernelSockets } from "./sockets.js";
 import { loadTslab } from "./tslab.js";
 import { type JupyterMessage, type MessageHeader, PROTOCOL_VERSION } from "./wire.js";
 
+/** Buffered stream text is published once it reaches this many characters. */
+export const STREAM_FLUSH_CHARS = 64 * 1024;
+
 /** The kernel's implementation version (kernel_info_reply). */
 export const KERNEL_VERSION = "0.1.0";
 
@@ -64,6 +67,8 @@ export class DistArrayKernel {
   #cellParent: MessageHeader | undefined;
   #lastParent: MessageHeader | undefined;
   #shuttingDown = false;
+  /** Stream text not yet published (see #bufferStream). */
+  #stream: { name: string; text: string; parent: MessageHeader | undefined } | undefined;
   /** Settles when the preload has run; cells wait for it (other requests are answered at once). */
   #ready: Promise<void> = Promise.resolve();
 
@@ -142,6 +147,7 @@ export class DistArrayKernel {
   async shutdown(restart: boolean): Promise<void> {
     if (this.#shuttingDown) return;
     this.#shuttingDown = true;
+    this.#flushStream();
     try {
       await this.#dacluster.shutdown();
     } catch (e) {
@@ -186,10 +192,43 @@ export class DistArrayKernel {
     metadata?: Record<string, unknown>,
   ): void {
     const parent = this.#handlerParent ?? this.#cellParent ?? this.#lastParent;
+    if (msgType === "stream") {
+      this.#bufferStream(String(content.name), String(content.text), parent);
+      return;
+    }
+    this.#flushStream();
     void this.#sockets.publish({ msgType, content, parent, buffers, metadata });
   }
 
+  /**
+   * Stream text is coalesced: consecutive writes to the same stream for the same request go out
+   * as one message at the next turn of the event loop (or once STREAM_FLUSH_CHARS collect), and
+   * always before any other IOPub message, so order is kept.
+   */
+  #bufferStream(name: string, text: string, parent: MessageHeader | undefined): void {
+    const buf = this.#stream;
+    if (buf && (buf.name !== name || buf.parent !== parent)) this.#flushStream();
+    if (!this.#stream) {
+      this.#stream = { name, text: "", parent };
+      setImmediate(() => this.#flushStream());
+    }
+    this.#stream.text += text;
+    if (this.#stream.text.length >= STREAM_FLUSH_CHARS) this.#flushStream();
+  }
+
+  #flushStream(): void {
+    const buf = this.#stream;
+    if (!buf) return;
+    this.#stream = undefined;
+    void this.#sockets.publish({
+      msgType: "stream",
+      content: { name: buf.name, text: buf.text },
+      parent: buf.parent,
+    });
+  }
+
   #status(state: "busy" | "idle", parent: MessageHeader): void {
+    this.#flushStream();
     void this.#sockets.publish({ msgType: "status", content: { execution_state: state }, parent });
   }
 
