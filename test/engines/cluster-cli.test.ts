@@ -1,13 +1,14 @@
 // The dacluster CLI end to end (real processes): start in the background, cluster file and
 // folder permissions, status table, clear, restart, stop.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { readClusterFile } from "@distarray/kernel/cluster/cluster-file";
+import { removeStalePrivateClusters } from "@distarray/kernel/cluster/cluster";
+import { readClusterFile, writeClusterFile } from "@distarray/kernel/cluster/cluster-file";
 import { isEngineAlive } from "@distarray/kernel/cluster/local-launcher";
 import { Context } from "distarray";
 import { killIfAlive } from "../helpers/engines.js";
@@ -115,5 +116,25 @@ describe("dacluster CLI", () => {
     // (A stopped engine may linger as a zombie until its parent reaps it; that is not running.)
     for (const e of engines) assert.equal(isEngineAlive(e.pid), false, `engine ${e.rank} is gone`);
     await assert.rejects(dacluster("status", "--cluster", NAME), /no cluster named 'cli-test'/);
+  });
+
+  it("removes the files of private clusters whose client process is gone", async () => {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const live = process.pid;
+    const base = {
+      version: 1,
+      key: Buffer.alloc(32).toString("base64"),
+      launcher: "local" as const,
+      memoryLimit: 1,
+      host: "127.0.0.1",
+      private: true,
+      created: new Date().toISOString(),
+      engines: [{ rank: 0, pid: dead, address: "ws://127.0.0.1:1" }],
+    };
+    await writeClusterFile({ ...base, name: `private-${dead}-00aa` });
+    await writeClusterFile({ ...base, name: `private-${live}-00bb` });
+    assert.deepEqual(await removeStalePrivateClusters(), [`private-${dead}-00aa`]);
+    await readClusterFile(`private-${live}-00bb`);
+    await assert.rejects(readClusterFile(`private-${dead}-00aa`), /no cluster named/);
   });
 });

@@ -5,6 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
 import { DistArrayError } from "@distarray/engines/core";
@@ -14,6 +15,7 @@ import {
   type ClusterFile,
   clusterFilePath,
   clusterLogDir,
+  clustersDir,
   ensureClusterDirs,
   readClusterFile,
   removeClusterFile,
@@ -74,6 +76,38 @@ export interface ClusterStatusRow {
 
 const children = new Map<string, ChildProcess[]>();
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the files of private clusters (named `private-<client pid>-<hex>` by
+ * Context.start) whose client process is gone; their engines exited with it.
+ */
+export async function removeStalePrivateClusters(): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(clustersDir());
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const f of names) {
+    const m = /^(private-(\d+)-[0-9a-f]+)\.json$/.exec(f);
+    if (!m || processAlive(Number(m[2]))) continue;
+    const file = await readClusterFile(m[1]!).catch(() => undefined);
+    if (file?.engines.some((e) => isEngineAlive(e.pid))) continue;
+    await removeClusterFile(m[1]!);
+    removed.push(m[1]!);
+  }
+  return removed;
+}
+
 /**
  * Starts `engines` engine processes and writes the cluster file (mode 0600) with a fresh
  * key. Rejects with DistArrayError (DA_ERR_CLUSTER) if a cluster of that name is running or
@@ -103,6 +137,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       );
     }
   }
+  if (options.private) await removeStalePrivateClusters();
   await ensureClusterDirs(name);
   const key = new Uint8Array(randomBytes(32));
   const memoryLimit = options.memoryLimit ?? defaultMemoryLimit(n);
