@@ -69,7 +69,10 @@ export function evaluateTargets(
   options: BenchOptions,
 ): TargetResult[] {
   const T = TARGETS;
-  const find: Find = (w, name) => report.figures.find((f) => f.workload === w && f.name === name);
+  // A workload that threw has one error figure instead of its named ones: report that.
+  const find: Find = (w, name) =>
+    report.figures.find((f) => f.workload === w && f.name === name) ??
+    report.figures.find((f) => f.workload === w && f.error !== undefined);
   const out: TargetResult[] = [];
   const want = (w: WorkloadId) => options.workloads.includes(w);
 
@@ -94,8 +97,11 @@ export function evaluateTargets(
         T.w1Sin2bSpeedup,
       ),
     );
-    for (const name of [taskName.add(small), taskName.sin2b(small)]) {
-      const target = `${name} within ${T.w1SmallTimeMultiple}x of NumPy's time`;
+    for (const [name, label] of [
+      [taskName.add(small), "add"],
+      [taskName.sin2b(small), "sin·2+b"],
+    ] as const) {
+      const target = `${label} ${sizeLabel(small)} within ${T.w1SmallTimeMultiple}x of NumPy's time`;
       const f = find("W1", name);
       const np = baselines.figure("numpy", name);
       const problem = figureProblem(f) ?? (np ? undefined : "NumPy baseline absent");

@@ -1,0 +1,127 @@
+// Unit tests of the benchmark's statistics (bench/measure.ts) and command-line parsing
+// (bench/cli-options.ts): no engines, no network.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  parseCount,
+  parseCountList,
+  parseWorkloads,
+  toBenchOptions,
+} from "../../bench/cli-options.js";
+import {
+  gibPerSecond,
+  linearFit,
+  median,
+  quantile,
+  repeat,
+  summarize,
+} from "../../bench/measure.js";
+import { FULL_DEFAULTS, QUICK_DEFAULTS, sizeLabel } from "../../bench/options.js";
+
+describe("statistics", () => {
+  test("median of odd and even counts, unsorted input left alone", () => {
+    const xs = [5, 1, 3];
+    assert.equal(median(xs), 3);
+    assert.deepEqual(xs, [5, 1, 3]);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.throws(() => median([]), RangeError);
+  });
+
+  test("quantile is nearest-rank", () => {
+    const xs = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    assert.equal(quantile(xs, 0.9), 90);
+    assert.equal(quantile(xs, 0.5), 50);
+    assert.equal(quantile(xs, 1), 100);
+    assert.equal(quantile(xs, 0), 10);
+  });
+
+  test("summarize keeps the samples and their median, min and max", () => {
+    assert.deepEqual(summarize([3, 1, 2]), { median: 2, min: 1, max: 3, samples: [3, 1, 2] });
+  });
+
+  test("linearFit recovers an exact line and scores a curve below 1", () => {
+    const xs = [1, 2, 4, 8, 16];
+    const exact = linearFit(
+      xs,
+      xs.map((x) => 0.5 + 3 * x),
+    );
+    assert.ok(Math.abs(exact.slope - 3) < 1e-12);
+    assert.ok(Math.abs(exact.intercept - 0.5) < 1e-12);
+    assert.ok(Math.abs(exact.r2 - 1) < 1e-12);
+    const bent = linearFit(
+      xs,
+      xs.map((x) => x * x),
+    );
+    assert.ok(bent.r2 < 1 && bent.r2 > 0.8);
+    assert.throws(() => linearFit([1, 1], [2, 3]), RangeError);
+    assert.throws(() => linearFit([1], [2]), RangeError);
+  });
+
+  test("gibPerSecond", () => {
+    assert.equal(gibPerSecond(2 ** 30, 1000), 1);
+    assert.equal(gibPerSecond(2 ** 29, 250), 2);
+  });
+
+  test("repeat runs warm-up plus repeats, times only the repeats, tears every run down", async () => {
+    const calls: string[] = [];
+    let n = 0;
+    const stats = await repeat(
+      { warmup: 2, repeats: 3 },
+      {
+        setup: () => {
+          calls.push("setup");
+          return ++n;
+        },
+        run: (i) => {
+          calls.push(`run${i}`);
+          return i * 10;
+        },
+        teardown: (r, i) => {
+          calls.push(`down${r}/${i}`);
+        },
+      },
+    );
+    assert.equal(stats.samples.length, 3);
+    assert.deepEqual(calls.slice(0, 3), ["setup", "run1", "down10/1"]);
+    assert.equal(calls.length, 15);
+    for (const s of stats.samples) assert.ok(s >= 0);
+  });
+});
+
+describe("command line", () => {
+  test("counts take integers or powers of two", () => {
+    assert.equal(parseCount("2^25"), 2 ** 25);
+    assert.equal(parseCount("4096"), 4096);
+    assert.deepEqual(parseCountList("2,4,2^3"), [2, 4, 8]);
+    for (const bad of ["0", "-1", "1.5", "2^", "x"]) assert.throws(() => parseCount(bad));
+  });
+
+  test("workloads are checked and upper-cased", () => {
+    assert.deepEqual(parseWorkloads("w1,W8"), ["W1", "W8"]);
+    assert.throws(() => parseWorkloads("W9"), /unknown workload 'W9'/);
+  });
+
+  test("--quick starts from the quick preset; explicit options win", () => {
+    const q = toBenchOptions({ quick: true, out: "o", python: "py", repeats: 5 });
+    assert.equal(q.quick, true);
+    assert.equal(q.repeats, 5);
+    assert.deepEqual(q.computeSizes, QUICK_DEFAULTS.computeSizes);
+    const f = toBenchOptions({ out: "o", python: "py", transferBytes: 1001 });
+    assert.equal(f.quick, false);
+    assert.equal(f.transferBytes, 1008);
+    assert.equal(f.repeats, FULL_DEFAULTS.repeats);
+  });
+
+  test("full defaults are the issue's sizes", () => {
+    assert.deepEqual(FULL_DEFAULTS.computeSizes, [2 ** 20, 2 ** 25]);
+    assert.equal(FULL_DEFAULTS.matrixSide, 4096);
+    assert.deepEqual(FULL_DEFAULTS.roundTripEngines, [2, 4, 8, 16, 32]);
+    assert.equal(FULL_DEFAULTS.transferBytes, 256 * 2 ** 20);
+    assert.equal(FULL_DEFAULTS.temporaries, 1000);
+    assert.equal(FULL_DEFAULTS.scalingSizes[0], 2 ** 16);
+    assert.equal(FULL_DEFAULTS.scalingSizes.at(-1), 2 ** 26);
+    assert.ok(FULL_DEFAULTS.repeats >= 7);
+    assert.equal(sizeLabel(2 ** 25), "2^25");
+    assert.equal(sizeLabel(1000), "1000");
+  });
+});
