@@ -8,9 +8,9 @@
  */
 import {
   DistArrayError,
-  DTYPE_INFO,
   type DType,
   IndexError,
+  reductionResultType,
   toDType,
 } from "@distarray/engines/core";
 import type { ReduceOpName } from "@distarray/engines/engine/ops/array-types";
@@ -20,7 +20,7 @@ import { sendReduce } from "./distarray-ops.js";
 export type { ReduceOpName };
 
 /** Options of the reductions (`sum`, `mean`, `min`, `max`, `std`, `var`). */
-export interface ReduceOptions {
+export interface ReductionOptions {
   /** An axis, a list of axes (negatives count from the end), or none for all axes. */
   axis?: number | readonly number[] | null;
   /** The dtype to accumulate in and return (NumPy's `dtype=`); not for min/max. */
@@ -59,50 +59,25 @@ export function normalizeReductionAxes(
   return out.sort((x, y) => x - y);
 }
 
-/**
- * NumPy's result dtype of a reduction: sum of bool and signed ints narrower than 64 bits
- * gives int64, of unsigned ones uint64; min/max keep the dtype; mean/var/std of bool and
- * ints give float64, floats keep theirs; var/std of complex give the matching real dtype.
- * `dtype` (NumPy's `dtype=`) overrides sum and mean, and var/std (complex -> real).
- * @throws DistArrayError DA_ERR_VALUE when min/max are given a dtype.
- */
-export function reductionResultType(op: ReduceOpName, dtype: DType, requested?: DType): DType {
-  const info = DTYPE_INFO[dtype];
-  switch (op) {
-    case "min":
-    case "max":
-      if (requested !== undefined) {
-        throw new DistArrayError(`${op} takes no dtype option; got ${requested}`, {
-          code: "DA_ERR_VALUE",
-        });
-      }
-      return dtype;
-    case "sum":
-      if (requested !== undefined) return requested;
-      if (info.kind === "b" || (info.kind === "i" && info.bits < 64)) return "int64";
-      if (info.kind === "u" && info.bits < 64) return "uint64";
-      return dtype;
-    case "mean":
-      if (requested !== undefined) return requested;
-      return info.kind === "f" || info.kind === "c" ? dtype : "float64";
-    case "var":
-    case "std": {
-      const base = requested ?? (info.kind === "f" || info.kind === "c" ? dtype : "float64");
-      if (base === "complex64") return "float32";
-      if (base === "complex128") return "float64";
-      return base;
-    }
-  }
-}
-
 /** Starts reduction `op` of `a` (pipelined) and returns the result DistArray. */
-export function reduceArray(a: DistArray, op: ReduceOpName, options: ReduceOptions): DistArray {
+export function reduceArray(a: DistArray, op: ReduceOpName, options: ReductionOptions): DistArray {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("reduction options must be an object such as {axis: 0}");
   }
   const axes = normalizeReductionAxes(options.axis, a.ndim);
   const requested = options.dtype === undefined ? undefined : toDType(options.dtype);
-  const dtype = reductionResultType(op, a.dtype, requested);
+  if (requested !== undefined && (op === "min" || op === "max")) {
+    throw new DistArrayError(`${op} takes no dtype option; got ${requested}`, {
+      code: "DA_ERR_VALUE",
+    });
+  }
+  // NumPy's result dtypes (core/reductions.ts): sum of small ints -> int64/uint64, mean/var/std
+  // of bool and ints -> float64, var/std of complex -> real, min/max keep the dtype.
+  const dtype = reductionResultType(
+    op,
+    a.dtype,
+    requested === undefined ? {} : { dtype: requested },
+  );
   const out = a.distribution.reduce(axes);
   return sendReduce(a, { op, axes, dtype, accumulate: requested, out });
 }

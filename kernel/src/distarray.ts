@@ -38,7 +38,7 @@ import {
   localShapesOf,
   setItem,
 } from "./distarray-ops.js";
-import { type ReduceOptions, reduceArray } from "./distarray-reduce.js";
+import { type ReductionOptions, reduceArray } from "./distarray-reduce.js";
 import { ufunc } from "./ufuncs.js";
 
 /** What a DistArray is made of; only the library builds one directly. */
@@ -215,27 +215,27 @@ export class DistArray {
   }
 
   /** Sum over `axis` (all axes by default); a DistArray laid out as `distribution.reduce(axes)`. */
-  sum(options: ReduceOptions = {}): DistArray {
+  sum(options: ReductionOptions = {}): DistArray {
     return reduceArray(this, "sum", options);
   }
   /** Arithmetic mean (float64 for bool and integer arrays). */
-  mean(options: ReduceOptions = {}): DistArray {
+  mean(options: ReductionOptions = {}): DistArray {
     return reduceArray(this, "mean", options);
   }
   /** Minimum over `axis` (all axes by default); NaN propagates; keeps the dtype. */
-  min(options: ReduceOptions = {}): DistArray {
+  min(options: ReductionOptions = {}): DistArray {
     return reduceArray(this, "min", options);
   }
   /** Maximum over `axis` (all axes by default); NaN propagates; keeps the dtype. */
-  max(options: ReduceOptions = {}): DistArray {
+  max(options: ReductionOptions = {}): DistArray {
     return reduceArray(this, "max", options);
   }
   /** Population variance (ddof 0). */
-  var(options: ReduceOptions = {}): DistArray {
+  var(options: ReductionOptions = {}): DistArray {
     return reduceArray(this, "var", options);
   }
   /** Population standard deviation (ddof 0). */
-  std(options: ReduceOptions = {}): DistArray {
+  std(options: ReductionOptions = {}): DistArray {
     return reduceArray(this, "std", options);
   }
 

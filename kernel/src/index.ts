@@ -31,11 +31,7 @@ export {
   resolveDistribution,
 } from "./context-arrays.js";
 export { DistArray, type DistArrayInit, type UfuncMethods } from "./distarray.js";
-export {
-  normalizeReductionAxes,
-  type ReduceOptions,
-  reductionResultType,
-} from "./distarray-reduce.js";
+export { normalizeReductionAxes, type ReductionOptions } from "./distarray-reduce.js";
 export {
   DEFAULT_MAX_VALUE_FETCH,
   type PlotArrayDistributionOptions,

@@ -1,10 +1,15 @@
 // Shared cases of the array integration tests: layouts of every dist type in 1-d to 4-d,
 // test data per dtype, and exact comparison of NDArrays.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Context, Distribution, DTYPE_INFO, type DType, NDArray, type TypedArray } from "distarray";
+import {
+  type Context,
+  Distribution,
+  DTYPE_INFO,
+  type DType,
+  NDArray,
+  type TypedArray,
+} from "distarray";
+import { startTestContext } from "../helpers/engines.js";
 
 /** A named way to lay out an array of a given shape on a context. */
 export interface Layout {
@@ -181,22 +186,14 @@ export function localPiece(x: NDArray, dist: Distribution, i: number): NDArray {
 }
 
 /**
- * Starts a private cluster of `engines` real engine processes (cluster files in a temp
- * DISTARRAY_HOME) and returns the context and a stop function for after().
+ * Starts a private cluster of `engines` real engine processes (test/helpers/engines.ts:
+ * a temporary DISTARRAY_HOME; stop() closes the context and kills the engines by PID).
  */
 export async function startEngines(
   engines: number,
 ): Promise<{ ctx: Context; stop: () => Promise<void> }> {
-  const home = mkdtempSync(join(tmpdir(), "distarray-arrays-"));
-  process.env.DISTARRAY_HOME = home;
-  const ctx = await Context.start({ engines });
-  return {
-    ctx,
-    stop: async () => {
-      await ctx.close();
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
+  const t = await startTestContext(engines);
+  return { ctx: t.ctx, stop: t.stop };
 }
 
 /** Equal, or both NaN. */

@@ -2,10 +2,8 @@
 // repository root (`import * as da from "distarray"` resolves there).
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, it } from "node:test";
+import { useTempHome } from "../helpers/engines.js";
 import { repoRoot } from "../helpers/paths.js";
 
 const SCRIPT = `
@@ -17,11 +15,10 @@ await ctx.close();
 `;
 
 let child: ChildProcess | undefined;
-const home = mkdtempSync(join(tmpdir(), "distarray-example-"));
+const home = useTempHome();
 
 after(() => {
   if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
-  rmSync(home, { recursive: true, force: true });
 });
 
 it("prints 448 and the column sums of fromFunction(i + j) over 4 engines", async () => {

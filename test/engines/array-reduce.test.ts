@@ -133,7 +133,7 @@ for (const engines of [2, 4]) {
         assertCloseArray(await a[op]().toArray(), localReduce(op, x, [0]), 1e-12, op);
       }
       const one = ctx.fromArray(NDArray.full([1], 4));
-      assert.equal(await one.sum().item(), 4);
+      assert.equal(await one.sum().item(), 4n);
       const empty = ctx.zeros([0, 3]);
       assert.equal(await empty.sum().item(), 0);
       assert.deepEqual((await empty.sum({ axis: 0 }).toArray()).toNested(), [0, 0, 0]);
