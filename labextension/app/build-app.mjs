@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rspack } from "@rspack/core";
+import { upToDate, writeStamp } from "./stale.mjs";
 
 const require = createRequire(import.meta.url);
 const { Build } = require("@jupyter/builder");
@@ -18,6 +19,19 @@ const staticDir = join(here, "static");
 const pkg = require(join(pkgDir, "package.json"));
 const modeArg = process.argv.indexOf("--mode");
 const mode = modeArg > 0 ? process.argv[modeArg + 1] : "production";
+const stamp = join(staticDir, ".build-stamp");
+const inputs = [
+  join(pkgDir, "lib"),
+  join(pkgDir, "style"),
+  join(pkgDir, "package.json"),
+  join(here, "build-app.mjs"),
+  join(pkgDir, "..", "kernel", "dist", "plot"),
+  join(pkgDir, "..", "package-lock.json"),
+];
+if (!process.argv.includes("--force") && upToDate(stamp, mode, inputs)) {
+  console.log(`app (${mode}) is up to date: ${staticDir}`);
+  process.exit(0);
+}
 
 // Every package whose schemas, themes and styles the app needs.
 const extensionPackages = Object.keys(pkg.dependencies).filter(
@@ -119,6 +133,7 @@ rspack([config, ...assetConfigs], (err, stats) => {
     console.error(stats.toString("errors-only"));
     process.exit(1);
   }
+  writeStamp(stamp, mode);
   console.log(
     `app built (${mode}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${staticDir}`,
   );
