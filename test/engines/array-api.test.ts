@@ -269,6 +269,28 @@ for (const engines of [2, 4]) {
       await assert.rejects(() => DistArray.fromLocalArrays(a.key, {}), DistArrayError);
     });
 
+    it("gives LocalArrays in apply a comm for engine-to-engine collectives", async () => {
+      const x = sample("float64", [12]);
+      const a = ctx.fromArray(x, { dist: "c" });
+      const sums = (await ctx.apply(
+        async (la: {
+          data: Float64Array;
+          comm: { rank: number; size: number; allreduce(v: number, op: string): Promise<number> };
+        }) => {
+          let s = 0;
+          for (const v of la.data) s += v;
+          return [la.comm.rank, la.comm.size, await la.comm.allreduce(s, "sum")];
+        },
+        [a],
+        { targets: a.targets },
+      )) as number[][];
+      const total = (x.data as Float64Array).reduce((s, v) => s + v, 0);
+      assert.deepEqual(
+        sums,
+        a.targets.map((_, i) => [i, a.targets.length, total]),
+      );
+    });
+
     it("deleteKey frees an array on the engines; later use rejects", async () => {
       const a = ctx.ones([8]);
       assert.equal(await a.sum().item(), 8);

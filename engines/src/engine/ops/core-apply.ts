@@ -82,7 +82,12 @@ function resolveArgs(ectx: EngineContext, op: OpInput): unknown[] {
   return raw.map((a) => {
     if (typeof a === "object" && a !== null && !ArrayBuffer.isView(a)) {
       const k = (a as Record<string, unknown>)[KEY_ARGUMENT];
-      if (typeof k === "string" && Object.keys(a).length === 1) return ectx.registry.get(k);
+      if (typeof k === "string" && Object.keys(a).length === 1) {
+        const v = ectx.registry.get(k);
+        // A LocalArray argument gets `comm`: collectives over the op's targets (its engines).
+        if (v instanceof core.LocalArray) v.comm = ectx.comm() as unknown as core.LocalComm;
+        return v;
+      }
     }
     return a;
   });
