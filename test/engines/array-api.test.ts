@@ -3,6 +3,8 @@
 // result is checked against the same computation done locally on NDArrays.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import {
   type Context,
   DistArray,
@@ -289,6 +291,36 @@ for (const engines of [2, 4]) {
         sums,
         a.targets.map((_, i) => [i, a.targets.length, total]),
       );
+    });
+
+    it("frees the temporaries the client drops, so engine memory stays flat", async () => {
+      setFlagsFromString("--expose-gc");
+      const gc = runInNewContext("gc") as () => void;
+      const settle = async () => {
+        for (let k = 0; k < 5; k++) {
+          gc();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await ctx.sync();
+      };
+      await settle();
+      const before = await ctx.status();
+      let a = ctx.ones([4096]);
+      for (let i = 0; i < 60; i++) a = a.add(1).multiply(1);
+      assert.equal(await a.sum().item(), 61 * 4096);
+      await settle();
+      const after = await ctx.status();
+      after.forEach((row, i) => {
+        // `a` is still referenced; the 120 temporaries and the sum are gone.
+        assert.ok(
+          row.arrays <= before[i]!.arrays + 2,
+          `engine ${row.rank}: ${before[i]!.arrays} -> ${row.arrays} arrays`,
+        );
+        assert.ok(
+          row.memoryBytes <= before[i]!.memoryBytes + 2 * 4096 * 8,
+          `engine ${row.rank}: ${before[i]!.memoryBytes} -> ${row.memoryBytes} bytes in use`,
+        );
+      });
     });
 
     it("deleteKey frees an array on the engines; later use rejects", async () => {
