@@ -2,12 +2,13 @@
 // bb, cc, block-cyclic, u and n; the rendered plotly SVG is checked against the layout the
 // Distribution itself reports (computed here, independently of the renderer).
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { enginePalette } from "@distarray/kernel/plot/procmap-payload";
 import * as da from "distarray";
 import type { Browser, Page } from "playwright-core";
+import { repoRoot } from "../helpers/paths.js";
 import {
   artifactPath,
   inPage,
@@ -20,6 +21,8 @@ import {
 } from "./lab-server.js";
 
 const FOUR = { targets: [0, 1, 2, 3] };
+/** Maps drawn by notebooks/process-maps.ipynb. */
+const EXAMPLE_MAPS = 6;
 const U_INDICES = [[0, 3, 5], [1, 2], [4, 6, 7], [8]];
 
 /** Each case: the notebook's code for the array, and the same Distribution built here. */
@@ -189,6 +192,35 @@ describe("process maps in JupyterLab", () => {
         d.targets.map((_, r) => localSize(d, r)).filter((n) => n > 0),
       );
     });
+  });
+
+  it("the example notebook runs and draws all its maps", async () => {
+    copyFileSync(
+      join(repoRoot, "notebooks", "process-maps.ipynb"),
+      join(lab.root, "example.ipynb"),
+    );
+    const example = await openNotebook(browser, lab, "example.ipynb");
+    const codeCells = await example.locator(".jp-CodeCell").count();
+    await runAll(example, codeCells);
+    await example.waitForFunction(
+      `document.querySelectorAll(".da-procmap[data-rendered=true]").length >= ${EXAMPLE_MAPS}`,
+    );
+    const notes = await inPage<string[]>(
+      example,
+      `() => [...document.querySelectorAll(".da-procmap-note")].map((e) => e.textContent)`,
+    );
+    assert.ok(
+      notes.some((n) => n.startsWith("Down-sampled:")),
+      notes.join("; "),
+    );
+    await example.screenshot({ path: artifactPath("example-notebook.png") });
+    const maps = example.locator(".da-procmap[data-rendered=true]");
+    for (const [i, name] of ["3d", "1d", "large"].entries()) {
+      await maps
+        .nth(EXAMPLE_MAPS - 3 + i)
+        .screenshot({ path: artifactPath(`example-${name}.png`) });
+    }
+    await example.close();
   });
 
   it("saves a screenshot of the whole notebook", async () => {
