@@ -17,18 +17,27 @@ export const DEFAULT_MONITOR_INTERVAL_MS = 1000;
 /** Default time after which an unanswered status shows the engine as busy. */
 export const DEFAULT_BUSY_AFTER_MS = 250;
 
+/** Options of `clusterMonitor`. */
 export interface ClusterMonitorOptions {
+  /** Time between refreshes in ms (default `DEFAULT_MONITOR_INTERVAL_MS`). */
   intervalMs?: number;
+  /** An engine whose status has not come back after this many ms shows as busy (default `DEFAULT_BUSY_AFTER_MS`). */
   busyAfterMs?: number;
 }
 
 /** One engine's row. */
 export interface EngineRow {
+  /** The engine's target number. */
   target: number;
+  /** The engine's process id (null until its first answer). */
   pid: number | null;
+  /** Bytes the engine's buffer pool has handed out (null until known). */
   memoryBytes: number | null;
+  /** The engine's memory limit in bytes (null until known). */
   memoryLimit: number | null;
+  /** Objects held in the engine's registry (null until known). */
   arrays: number | null;
+  /** `idle` (answered), `busy` (answer outstanding past `busyAfterMs`), `unknown` (no answer yet) or `error` (the status request failed). */
   state: "idle" | "busy" | "unknown" | "error";
 }
 
@@ -54,6 +63,7 @@ export function monitorHtml(rows: readonly EngineRow[], updated: Date): string {
   return `<div class="da-cluster-monitor"><table><thead><tr><th>engine</th><th>pid</th><th>memory</th><th>limit</th><th>arrays</th><th>state</th></tr></thead><tbody>${body}</tbody></table><p style="font-size:smaller">updated ${updated.toISOString().slice(11, 19)} UTC</p></div>`;
 }
 
+/** A live table of a context's engines (see `clusterMonitor`); refreshes until stopped. */
 export class ClusterMonitor {
   readonly #ctx: Context;
   readonly #view: WidgetModel;
@@ -87,6 +97,7 @@ export class ClusterMonitor {
     return [...this.#rows.values()].map((r) => ({ ...r }));
   }
 
+  /** True once refreshing has stopped (view closed, context closed or `stop()`). */
   get stopped(): boolean {
     return this.#stopped;
   }
@@ -137,10 +148,12 @@ export class ClusterMonitor {
     clearInterval(this.#timer);
   }
 
+  /** Shows the monitor in the current cell's output. */
   display(): void {
     this.#view.display();
   }
 
+  /** The widget view bundle, so that a monitor as a cell's last value displays itself. */
   [DISPLAY_SYMBOL](): MimeBundle {
     return {
       ...this.#view.bundle(),

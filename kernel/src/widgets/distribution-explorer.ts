@@ -26,7 +26,9 @@ export const MAX_EXPLORER_ENGINES = 64;
 /** Largest block size the explorer offers. */
 export const MAX_EXPLORER_BLOCK = 1024;
 
+/** Options of `distributionExplorer`. */
 export interface DistributionExplorerOptions {
+  /** Shape of the array to lay out. */
   shape: number[];
   /** Engines to lay the array out on. Default 4. */
   engines?: number;
@@ -51,7 +53,9 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** Controls and a live process map for trying out distributions (see `distributionExplorer`). */
 export class DistributionExplorer {
+  /** Shape of the array being laid out. */
   readonly shape: number[];
   readonly #dist: WidgetModel[];
   readonly #block: WidgetModel[];
@@ -149,6 +153,7 @@ export class DistributionExplorer {
     this.#recompute();
   }
 
+  /** Sets the engine count (moves the control in the browser too). @throws TypeError outside [1, MAX_EXPLORER_ENGINES]. */
   setEngines(engines: number): void {
     if (!Number.isInteger(engines) || engines < 1 || engines > MAX_EXPLORER_ENGINES) {
       throw new TypeError(`engines must be an integer in [1, ${MAX_EXPLORER_ENGINES}]`);
@@ -174,6 +179,7 @@ export class DistributionExplorer {
     this.#root.display();
   }
 
+  /** The widget view bundle, so that an explorer as a cell's last value displays itself. */
   [DISPLAY_SYMBOL](): MimeBundle {
     return {
       ...this.#root.bundle(),

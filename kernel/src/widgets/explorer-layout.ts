@@ -9,29 +9,42 @@ import type { ProcmapPayload } from "../plot/procmap-schema.js";
 
 /** The per-axis choices the explorer offers, in drop-down order. */
 export const AXIS_CHOICES = ["b", "c", "block-cyclic", "n"] as const;
+/** One axis's choice in the explorer: `b`, `c`, `block-cyclic` or `n`. */
 export type AxisChoice = (typeof AXIS_CHOICES)[number];
 
+/** The explorer's setting for one axis. */
 export interface AxisSetting {
+  /** The dist type chosen for the axis. */
   dist: AxisChoice;
   /** Block size for `block-cyclic` (ignored otherwise). */
   blockSize: number;
 }
 
+/** The whole setting of the explorer's controls. */
 export interface ExplorerSetting {
+  /** Shape of the array. */
   shape: number[];
+  /** Number of engines to lay it out on. */
   engines: number;
+  /** One setting per axis. */
   axes: AxisSetting[];
   /** An explicit process grid, or null to let `makeGridShape` choose. */
   gridShape: number[] | null;
 }
 
+/** How many elements one engine holds. */
 export interface EngineCount {
+  /** The engine's target number. */
   target: number;
+  /** Elements it holds. */
   elements: number;
 }
 
+/** What the explorer computed for a setting: the distribution, its process map and the balance. */
 export interface ExplorerLayout {
+  /** The distribution of the setting. */
   distribution: Distribution;
+  /** The process map drawn for it. */
   payload: ProcmapPayload;
   /** Elements held by every engine 0..engines-1 (0 for an engine the array does not use). */
   counts: EngineCount[];

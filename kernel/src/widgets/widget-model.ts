@@ -19,11 +19,13 @@ export const WIDGET_TARGET = "jupyter.widget";
 /** The MIME type of a widget view in an output. */
 export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 
+/** A widget model's state: its trait names and values, as the frontend sees them. */
 export type WidgetState = Record<string, unknown>;
 
 /** Where a change came from. */
 export type ChangeOrigin = "kernel" | "frontend";
 
+/** Called after state changes, with the changed keys and where the change came from. */
 export type ChangeListener = (changed: WidgetState, origin: ChangeOrigin) => void;
 
 /** One widget model, mirrored in the frontend's widget manager. */
@@ -53,10 +55,12 @@ export class WidgetModel {
     return `IPY_MODEL_${this.id}`;
   }
 
+  /** True once the model's comm is closed (by either side). */
   get closed(): boolean {
     return this.#comm.closed;
   }
 
+  /** The current value of one state key. */
   get<T = unknown>(key: string): T {
     return this.#state[key] as T;
   }
@@ -106,6 +110,7 @@ export class WidgetModel {
     displayBundle(this.bundle());
   }
 
+  /** The widget view bundle, so that a model as a cell's last value displays itself. */
   [DISPLAY_SYMBOL](): MimeBundle {
     return this.bundle();
   }
