@@ -81,6 +81,26 @@ test("object shorthand for a variable of an earlier cell works", async () => {
   });
 });
 
+test("runtime errors point at cell lines, also for functions of earlier cells", async () => {
+  assert.equal(
+    (
+      await exec.run(
+        'function boom(n: number) {\n  if (n > 1) {\n    throw new RangeError("n=" + n);\n  }\n}',
+        io,
+        { label: "In[1]" },
+      )
+    ).status,
+    "ok",
+  );
+  const r = await exec.run("const k = 5;\n\nboom(k);", io, { label: "In[2]" });
+  assert.equal(r.status, "error");
+  const tb = r.status === "error" ? r.error.traceback : [];
+  assert.equal(tb[0], "RangeError: n=5");
+  assert.match(tb[1]!, /^\s+at boom \(In\[1\]:3:11\)$/);
+  assert.match(tb[2]!, /^\s+at In\[2\]:3:1$/);
+  assert.ok(!tb.some((l) => /distarray-cell-|evalmachine/.test(l)), tb.join("\n"));
+});
+
 test("top-level await works and rejections become errors", async () => {
   assert.deepEqual(await exec.run("await Promise.resolve(5)", io), {
     status: "ok",

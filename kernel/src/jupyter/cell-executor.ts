@@ -5,6 +5,7 @@
  * structured outcome.
  */
 import { ContextError } from "@distarray/engines/core";
+import { CellLocations } from "./cell-locations.js";
 import {
   ASYNC_INTERRUPT_MESSAGE,
   type CellDiagnostic,
@@ -67,10 +68,11 @@ export class CellExecutor {
   #diagnostics: CellDiagnostic[] = [];
   #exception: { error: unknown } | undefined;
   readonly #interruptWaiters = new Set<(e: Error) => void>();
+  readonly #locations = new CellLocations();
 
   constructor(options: CellExecutorOptions) {
     const { createExecutor } = loadTslab();
-    const convs = createConverterSet();
+    const convs = createConverterSet({ onOutput: (code) => this.#locations.register(code) });
     this.#magics = options.magics;
     this.#executor = createExecutor(options.rootDir, convs, {
       log: (...args) => {
@@ -101,13 +103,17 @@ export class CellExecutor {
     this.#executor.locals.ctx = unboundContext();
   }
 
-  /** Runs a cell: code segments and magic lines in order; stops at the first error. */
-  async run(cell: string, io: MagicIO): Promise<CellOutcome> {
+  /**
+   * Runs a cell: code segments and magic lines in order; stops at the first error. `label`
+   * (e.g. `In[7]`) names the cell in runtime error tracebacks.
+   */
+  async run(cell: string, io: MagicIO, options: { label?: string } = {}): Promise<CellOutcome> {
+    this.#locations.label = options.label ?? "cell";
     let segments: ReturnType<typeof splitCell>;
     try {
       segments = splitCell(cell);
     } catch (e) {
-      return { status: "error", error: exceptionErrorContent(e) };
+      return { status: "error", error: this.#errorContent(e) };
     }
     let last: CellOutcome = { status: "ok", hasValue: false };
     for (const seg of segments) {
@@ -115,7 +121,7 @@ export class CellExecutor {
         try {
           await this.#raceInterrupt(this.#magics.run(seg.name, seg.args, io));
         } catch (e) {
-          return { status: "error", error: exceptionErrorContent(e) };
+          return { status: "error", error: this.#errorContent(e) };
         }
         last = { status: "ok", hasValue: false };
       } else {
@@ -166,11 +172,15 @@ export class CellExecutor {
       return { status: "error", error: compileErrorContent(this.#diagnostics) };
     }
     if (!ok || exception) {
-      return { status: "error", error: exceptionErrorContent(exception?.error) };
+      return { status: "error", error: this.#errorContent(exception?.error) };
     }
     return value
       ? { status: "ok", hasValue: true, value: value.value }
       : { status: "ok", hasValue: false };
+  }
+
+  #errorContent(e: unknown): ErrorContent {
+    return exceptionErrorContent(e, { mapStack: (stack) => this.#locations.mapStack(stack) });
   }
 
   /** Settles like `work`, or rejects as interrupted when interrupt() comes first. */

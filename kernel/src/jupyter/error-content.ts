@@ -57,8 +57,14 @@ export function interruptErrorContent(): ErrorContent {
   };
 }
 
-/** The error content for anything a cell threw. */
-export function exceptionErrorContent(e: unknown): ErrorContent {
+/**
+ * The error content for anything a cell threw. `mapStack` may rewrite the stack first (compiled
+ * cell positions to cell lines).
+ */
+export function exceptionErrorContent(
+  e: unknown,
+  options: { mapStack?: (stack: string) => string } = {},
+): ErrorContent {
   if (isInterruptError(e)) return interruptErrorContent();
   if (!(e instanceof Error)) {
     const evalue = typeof e === "string" ? e : String(e);
@@ -68,7 +74,8 @@ export function exceptionErrorContent(e: unknown): ErrorContent {
   const evalue = e.message;
   const head =
     e instanceof DistArrayError ? `${ename} [${e.code}]: ${evalue}` : `${ename}: ${evalue}`;
-  const frames = (e.stack ?? "")
+  const stack = e.stack ?? "";
+  const frames = (options.mapStack ? options.mapStack(stack) : stack)
     .split("\n")
     .filter((l) => /^\s+at /.test(l) && !INTERNAL_FRAME.test(l));
   const cause = e.cause instanceof Error ? [`Caused by ${e.cause.name}: ${e.cause.message}`] : [];

@@ -408,7 +408,7 @@ export class DistArrayKernel {
     };
     let failed = false;
     try {
-      const outcome = await this.#executor.run(code, io);
+      const outcome = await this.#executor.run(code, io, { label: `In[${count}]` });
       if (outcome.status === "ok") {
         if (outcome.hasValue && !silent) {
           this.#publish("execute_result", {

@@ -33,6 +33,7 @@ export interface TslabQuickInfo {
 }
 
 export interface TslabConverter {
+  convert(prevDecl: string, src: string): { output?: string };
   close(): void;
 }
 
@@ -104,10 +105,22 @@ export function loadTslab(): TslabModules {
   const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
   const ts = require(tsPath) as Record<string, unknown>;
   const createHost = ts.createWatchCompilerHost as (...args: unknown[]) => unknown;
+  const transpile = ts.transpileModule as (input: string, options: object) => unknown;
   const patched: Record<string, unknown> = {
     ...ts,
     createWatchCompilerHost(files: unknown, options: Record<string, unknown>, ...rest: unknown[]) {
-      return createHost(files, { ...options, moduleResolution: BUNDLER_RESOLUTION }, ...rest);
+      return createHost(
+        files,
+        { ...options, moduleResolution: BUNDLER_RESOLUTION, inlineSourceMap: true },
+        ...rest,
+      );
+    },
+    // tslab's second step (ES module -> CommonJS) also keeps a map, for runtime error positions.
+    transpileModule(input: string, options: { compilerOptions?: Record<string, unknown> }) {
+      return transpile(input, {
+        ...options,
+        compilerOptions: { ...options.compilerOptions, inlineSourceMap: true },
+      });
     },
   };
   const cached = require.cache[tsPath];
@@ -135,14 +148,32 @@ export function loadTslab(): TslabModules {
   return loaded;
 }
 
-/** The converter pair tslab's executor expects, created lazily like tslab's own. */
-export function createConverterSet(): TslabConverterSet {
+/**
+ * The converter pair tslab's executor expects, created lazily like tslab's own. `onOutput`
+ * sees (and may replace) the compiled code of every cell before it runs.
+ */
+export function createConverterSet(
+  options: { onOutput?: (output: string) => string } = {},
+): TslabConverterSet {
   const { createConverter } = loadTslab();
   let node: TslabConverter | undefined;
   let browser: TslabConverter | undefined;
+  const wrap = (conv: TslabConverter): TslabConverter => {
+    const { onOutput } = options;
+    if (!onOutput) return conv;
+    return {
+      convert(prevDecl, src) {
+        const r = conv.convert(prevDecl, src);
+        if (r.output !== undefined) r.output = onOutput(r.output);
+        return r;
+      },
+      close: () => conv.close(),
+      ...Object.fromEntries(Object.entries(conv).filter(([k]) => k !== "convert" && k !== "close")),
+    };
+  };
   return {
     get node() {
-      node ??= createConverter({ isJS: false, isBrowser: false });
+      node ??= wrap(createConverter({ isJS: false, isBrowser: false }));
       return node;
     },
     get browser() {
