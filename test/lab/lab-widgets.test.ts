@@ -61,6 +61,7 @@ describe("distribution explorer in JupyterLab", () => {
     browser = await launchBrowser();
     const cells = [
       `const ex = da.widgets.distributionExplorer({shape: ${JSON.stringify(SHAPE)}, engines: 4});\nex`,
+      "const ctx = await da.Context.start({engines: 2});\nconst mon = da.widgets.clusterMonitor(ctx, {intervalMs: 200});\nmon",
     ];
     writeNotebook(join(lab.root, "explorer.ipynb"), cells);
     page = await openNotebook(browser, lab, "explorer.ipynb");
@@ -69,6 +70,7 @@ describe("distribution explorer in JupyterLab", () => {
   });
 
   after(async () => {
+    if (page) await kernelExec(page, "mon.stop(); await ctx.close(); 'closed'");
     await browser?.close();
     await lab?.stop();
   });
@@ -153,5 +155,47 @@ describe("distribution explorer in JupyterLab", () => {
     assert.notEqual(await kernelExec(page, "ex.error"), "''");
     await kernelExec(page, "ex.setGridShape(null)");
     await page.waitForSelector(".da-explorer-stats");
+  });
+
+  it("the cluster monitor lists the engines and follows the arrays they hold", async () => {
+    const pids = JSON.parse(
+      (await kernelExec(page, "JSON.stringify(ctx.enginePids)")).slice(1, -1),
+    ) as number[];
+    const rows = async () =>
+      inPage<{ target: string; state: string; pid: string; arrays: string }[]>(
+        page,
+        `() => [...document.querySelectorAll(".da-cluster-monitor tr[data-target]")].map((tr) => ({
+          target: tr.dataset.target, state: tr.dataset.state,
+          pid: tr.children[1].textContent, arrays: tr.children[4].textContent }))`,
+      );
+    await page.waitForFunction(
+      `[...document.querySelectorAll(".da-cluster-monitor tr[data-target]")]
+        .filter((tr) => tr.dataset.state === "idle").length === 2`,
+    );
+    const before = await rows();
+    assert.deepEqual(
+      before.map((r) => [r.target, r.pid]),
+      pids.map((pid, i) => [String(i), String(pid)]),
+    );
+    await kernelExec(page, "const held = ctx.zeros([100, 100]); await ctx.sync(); 'ok'");
+    const expected = before.map((r) => String(Number(r.arrays) + 1));
+    await page.waitForFunction(
+      `JSON.stringify([...document.querySelectorAll(".da-cluster-monitor tr[data-target]")]
+        .map((tr) => tr.children[4].textContent)) === ${JSON.stringify(JSON.stringify(expected))}`,
+    );
+    await page
+      .locator(".da-cluster-monitor")
+      .screenshot({ path: artifactPath("cluster-monitor.png") });
+    // An engine working through a long task answers its status late: shown busy, then idle.
+    await kernelExec(
+      page,
+      "const long = ctx.apply(() => { const t = Date.now(); while (Date.now() - t < 1500); }, [], {targets: [1]}); 'started'",
+    );
+    await page.waitForSelector(".da-cluster-monitor tr[data-target='1'][data-state=busy]");
+    await page
+      .locator(".da-cluster-monitor")
+      .screenshot({ path: artifactPath("cluster-monitor-busy.png") });
+    await kernelExec(page, "await long; 'done'");
+    await page.waitForSelector(".da-cluster-monitor tr[data-target='1'][data-state=idle]");
   });
 });

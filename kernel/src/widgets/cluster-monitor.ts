@@ -48,8 +48,12 @@ interface StatusResult {
   arrays: number;
 }
 
-function mib(bytes: number | null): string {
-  return bytes === null ? "–" : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+function bytesText(bytes: number | null): string {
+  if (bytes === null) return "–";
+  if (bytes < 2 ** 10) return `${bytes} B`;
+  if (bytes < 2 ** 20) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 }
 
 /** The table as HTML. */
@@ -57,7 +61,7 @@ export function monitorHtml(rows: readonly EngineRow[], updated: Date): string {
   const body = rows
     .map(
       (r) =>
-        `<tr data-target="${r.target}" data-state="${r.state}"><td>${r.target}</td><td>${r.pid ?? "–"}</td><td>${mib(r.memoryBytes)}</td><td>${mib(r.memoryLimit)}</td><td>${r.arrays ?? "–"}</td><td class="da-state">${r.state}</td></tr>`,
+        `<tr data-target="${r.target}" data-state="${r.state}"><td>${r.target}</td><td>${r.pid ?? "–"}</td><td>${bytesText(r.memoryBytes)}</td><td>${bytesText(r.memoryLimit)}</td><td>${r.arrays ?? "–"}</td><td class="da-state">${r.state}</td></tr>`,
     )
     .join("");
   return `<div class="da-cluster-monitor"><table><thead><tr><th>engine</th><th>pid</th><th>memory</th><th>limit</th><th>arrays</th><th>state</th></tr></thead><tbody>${body}</tbody></table><p style="font-size:smaller">updated ${updated.toISOString().slice(11, 19)} UTC</p></div>`;
