@@ -3,7 +3,13 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { repoRoot } from "../helpers/paths.js";
-import { jupyterTestEnv, killLeftovers, notebooksDir, SYSTEM_PYTHON } from "./jupyter-env.js";
+import {
+  INTEGRATION_TIMEOUT_MS,
+  jupyterTestEnv,
+  killLeftovers,
+  notebooksDir,
+  SYSTEM_PYTHON,
+} from "./jupyter-env.js";
 
 /**
  * Tests of jupyter_kernel_test 0.4.5 that apply to this kernel (pager and history do not), plus
@@ -26,7 +32,9 @@ const APPLICABLE = [
 const env = jupyterTestEnv();
 after(() => killLeftovers(env));
 
-test("jupyter_kernel_test: every applicable conformance test passes", async () => {
+test("jupyter_kernel_test: every applicable conformance test passes", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const script = join(repoRoot, "test", "kernel", "kernel-conformance.py");
   const child = spawn(SYSTEM_PYTHON, [script], { cwd: notebooksDir, env });
   let out = "";

@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { repoJupyterDirs, writeRepoKernelSpec } from "@distarray/kernel/jupyter/kernelspec";
 import { repoRoot } from "../helpers/paths.js";
 
+/** Upper bound for one integration test (a hang fails the test instead of stalling the run). */
+export const INTEGRATION_TIMEOUT_MS = 180_000;
+
 /** Debian's Python (the one with Jupyter); the first python3 on PATH has no Jupyter modules. */
 export const SYSTEM_PYTHON = "/usr/bin/python3";
 

@@ -5,7 +5,13 @@ import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { after, test } from "node:test";
 import { repoRoot } from "../helpers/paths.js";
-import { jupyterTestEnv, killLeftovers, notebooksDir, SYSTEM_PYTHON } from "./jupyter-env.js";
+import {
+  INTEGRATION_TIMEOUT_MS,
+  jupyterTestEnv,
+  killLeftovers,
+  notebooksDir,
+  SYSTEM_PYTHON,
+} from "./jupyter-env.js";
 
 interface Output {
   output_type: string;
@@ -49,7 +55,9 @@ async function execute(path: string): Promise<{ code: number | null; log: string
 const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : (v ?? ""));
 
 for (const path of notebooks(notebooksDir)) {
-  test(`notebook ${relative(repoRoot, path)} runs headless without error output`, async () => {
+  test(`notebook ${relative(repoRoot, path)} runs headless without error output`, {
+    timeout: INTEGRATION_TIMEOUT_MS,
+  }, async () => {
     const r = await execute(path);
     assert.equal(r.code, 0, r.log);
     if (basename(path) !== "smoke.ipynb") return;

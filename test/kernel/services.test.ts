@@ -15,7 +15,7 @@ import {
   ServerConnection,
 } from "@jupyterlab/services";
 import WebSocket from "ws";
-import { jupyterTestEnv, killLeftovers } from "./jupyter-env.js";
+import { INTEGRATION_TIMEOUT_MS, jupyterTestEnv, killLeftovers } from "./jupyter-env.js";
 import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
 
 const env = jupyterTestEnv();
@@ -23,18 +23,21 @@ let server: RunningServer;
 let manager: KernelManager;
 let kernel: Kernel.IKernelConnection;
 
-before(async () => {
-  server = await startJupyterServer(env);
-  const serverSettings = ServerConnection.makeSettings({
-    baseUrl: server.baseUrl,
-    wsUrl: server.wsUrl,
-    token: server.token,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-  });
-  manager = new KernelManager({ serverSettings });
-  await manager.ready;
-  kernel = await manager.startNew({ name: "distarray" });
-});
+before(
+  async () => {
+    server = await startJupyterServer(env);
+    const serverSettings = ServerConnection.makeSettings({
+      baseUrl: server.baseUrl,
+      wsUrl: server.wsUrl,
+      token: server.token,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    manager = new KernelManager({ serverSettings });
+    await manager.ready;
+    kernel = await manager.startNew({ name: "distarray" });
+  },
+  { timeout: INTEGRATION_TIMEOUT_MS },
+);
 
 after(async () => {
   try {
@@ -86,14 +89,18 @@ function assertOk(r: Run): void {
   assert.equal(r.reply.status, "ok", JSON.stringify(r.outputs.map((m) => m.content)));
 }
 
-test("kernel_info names the language and reports status ok", async () => {
+test("kernel_info names the language and reports status ok", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const info = await kernel.info;
   assert.equal(info.status, "ok");
   assert.equal(info.language_info.name, "typescript");
   assert.equal(info.implementation, "distarray");
 });
 
-test("stream output arrives complete, in order and coalesced into few messages", async () => {
+test("stream output arrives complete, in order and coalesced into few messages", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const r = await run(
     'for (let i = 0; i < 2000; i++) console.log(i);\nconsole.error("e");\nconsole.log("end");',
   );
@@ -107,7 +114,9 @@ test("stream output arrives complete, in order and coalesced into few messages",
   assert.deepEqual(names.slice(names.indexOf("stderr")), ["stderr", "stdout"]);
 });
 
-test("%dacluster start -n 2 binds ctx; cells compute on the engines", async () => {
+test("%dacluster start -n 2 binds ctx; cells compute on the engines", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const started = await run("%dacluster start -n 2");
   assertOk(started);
   assert.match(streamText(started), /started cluster default: 2 engines/);
@@ -116,7 +125,9 @@ test("%dacluster start -n 2 binds ctx; cells compute on the engines", async () =
   assert.equal(resultText(sum), "20");
 });
 
-test("display() sends display_data with text/plain and text/html for a DistArray", async () => {
+test("display() sends display_data with text/plain and text/html for a DistArray", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const r = await run("display(a);");
   assertOk(r);
   const [d] = ofType(r, "display_data");
@@ -131,7 +142,9 @@ test("display() sends display_data with text/plain and text/html for a DistArray
   assert.equal((table["text/html"]!.match(/<tr>/g) ?? []).length, 3);
 });
 
-test("%dacluster clear drops every array; %dacluster restart rebinds ctx", async () => {
+test("%dacluster clear drops every array; %dacluster restart rebinds ctx", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const cleared = await run("%dacluster clear\n%dacluster status");
   assertOk(cleared);
   assert.match(streamText(cleared), /cleared every array on cluster default/);
@@ -147,7 +160,9 @@ test("%dacluster clear drops every array; %dacluster restart rebinds ctx", async
   assert.equal(resultText(r), "[ 1, 1 ]");
 });
 
-test("an unknown magic or bad arguments give an error output; the kernel keeps running", async () => {
+test("an unknown magic or bad arguments give an error output; the kernel keeps running", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const bad = await run("%dacluster start -n zero");
   assert.equal(bad.reply.status, "error");
   assert.match(String(ofType(bad, "error")[0]!.evalue), /positive integer; got zero/);
@@ -156,7 +171,9 @@ test("an unknown magic or bad arguments give an error output; the kernel keeps r
   assert.equal(resultText(await run("1 + 1")), "2");
 });
 
-test("compile errors carry the cell's line numbers, magic lines included", async () => {
+test("compile errors carry the cell's line numbers, magic lines included", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const r = await run("%dacluster status\nconst n = 1;\nconst s: string = n;");
   assert.equal(r.reply.status, "error");
   const err = ofType(r, "error")[0]!;
@@ -168,7 +185,9 @@ test("compile errors carry the cell's line numbers, magic lines included", async
   assert.equal(ofType(r, "display_data").length, 1);
 });
 
-test("after an error, queued cells are aborted with stop_on_error and run without it", async () => {
+test("after an error, queued cells are aborted with stop_on_error and run without it", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   for (const stopOnError of [true, false]) {
     const futures = ["throw new Error('first')", "1 + 1", "2 + 2"].map((code) =>
       kernel.requestExecute({ code, stop_on_error: stopOnError }),
@@ -182,7 +201,9 @@ test("after an error, queued cells are aborted with stop_on_error and run withou
   }
 });
 
-test("interrupt stops a busy cell, an awaiting cell and pending engine requests; the kernel continues", async () => {
+test("interrupt stops a busy cell, an awaiting cell and pending engine requests; the kernel continues", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), "distarray-interrupt-"));
   const marker = join(dir, "looping");
   const entered = new Promise<void>((resolve) => {
@@ -237,7 +258,9 @@ test("interrupt stops a busy cell, an awaiting cell and pending engine requests;
   assert.equal(resultText(resumed), "[ 7, 7 ]");
 });
 
-test("engines of a Context.start() in a cell survive a kernel interrupt", async () => {
+test("engines of a Context.start() in a cell survive a kernel interrupt", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   assertOk(await run("const own = await da.Context.start({ engines: 2 });"));
   const r = await run("await new Promise(() => {})", () => void kernel.interrupt());
   assert.equal(ofType(r, "error")[0]!.ename, "InterruptedError");
@@ -247,7 +270,9 @@ test("engines of a Context.start() in a cell survive a kernel interrupt", async 
   assertOk(await run("await own.close()"));
 });
 
-test("comms: the frontend opens one and messages flow both ways; the kernel opens one too", async () => {
+test("comms: the frontend opens one and messages flow both ways; the kernel opens one too", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   assertOk(
     await run(
       [
@@ -291,7 +316,9 @@ test("comms: the frontend opens one and messages flow both ways; the kernel open
   assert.deepEqual(await fromKernel, { data: { x: 1 }, reply: { got: { answer: 42 } } });
 });
 
-test("restart: the cluster is stopped with the old kernel; start again and compute", async () => {
+test("restart: the cluster is stopped with the old kernel; start again and compute", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
   await kernel.restart();
   const unbound = await run("ctx.targets");
   assert.equal(unbound.reply.status, "error");
