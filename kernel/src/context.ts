@@ -191,6 +191,29 @@ export class Context {
     return ctx;
   }
 
+  /**
+   * A context over transports you connected yourself (e.g. `connectInMemory` to engine servers
+   * in this process). `connect` gets the session's client id and returns one transport per
+   * target. `close()` closes the transports only.
+   */
+  static async fromTransports(
+    connect: (clientId: string) => Transport[] | Promise<Transport[]>,
+    options: { cluster?: string; requestTimeoutMs?: number } = {},
+  ): Promise<Context> {
+    const clientId = randomBytes(8).toString("hex");
+    const transports = await connect(clientId);
+    const targets = transports.map((t) => t.rank).sort((a, b) => a - b);
+    const ctx = new Context({
+      cluster: options.cluster ?? "in-process",
+      clientId,
+      targets,
+      owns: false,
+    });
+    ctx.#requestTimeoutMs = options.requestTimeoutMs ?? 0;
+    for (const t of transports) ctx.#attach(t);
+    return ctx;
+  }
+
   #attach(t: Transport): void {
     this.#transports.set(t.rank, t);
     t.onMessage = (header, buffers) => this.#onMessage(t.rank, header, buffers);
@@ -596,7 +619,11 @@ export class Context {
   async close(): Promise<void> {
     if (this.#closed) return;
     if (!this.#ownsCluster && this.#keyCounter > 0) {
-      await this.cleanup().catch(() => undefined);
+      // Pipelined, so a close never waits behind a long-running op; the engines delete this
+      // context's objects once they reach it.
+      const live = this.#liveTargets();
+      if (live.length > 0)
+        this.#post("delete", { targets: live, args: { prefixes: [this.keyPrefix] } }, false);
     }
     this.#closed = true;
     const err = new ContextError("the context was closed");

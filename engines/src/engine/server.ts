@@ -22,8 +22,8 @@ import { Mesh } from "./mesh.js";
 import { type EngineContext, getOp, type OpOutput } from "./op-types.js";
 import { Pool } from "./pool.js";
 import { EngineRegistry } from "./registry.js";
-import type { Channel } from "./wire/channel.js";
 import { WIRE_DEFAULTS } from "./wire/channel.js";
+import type { MessageEndpoint } from "./wire/endpoint.js";
 import { acceptChannel } from "./wire/handshake.js";
 
 export interface EngineServerOptions {
@@ -46,7 +46,7 @@ interface Session {
   clientId: string;
   functions: Map<string, (...args: unknown[]) => unknown>;
   tail: Promise<void>;
-  channels: Set<Channel>;
+  channels: Set<MessageEndpoint>;
 }
 
 export class EngineServer {
@@ -139,13 +139,13 @@ export class EngineServer {
       ({ channel }) => {
         if (!hello) return;
         if (hello.role === "peer") this.#peer(channel, hello.rank!);
-        else this.#client(channel, hello);
+        else this.attachClient(channel, hello);
       },
       () => undefined,
     );
   }
 
-  #peer(channel: Channel, peerRank: number): void {
+  #peer(channel: MessageEndpoint, peerRank: number): void {
     this.mesh.peerJoined(peerRank);
     channel.onMessage = (header, buffers, error) => {
       if (error) {
@@ -162,7 +162,11 @@ export class EngineServer {
     channel.onClose = () => this.mesh.peerLost(peerRank, "its mesh connection closed");
   }
 
-  #client(channel: Channel, hello: HelloMessage): void {
+  /**
+   * Serves a client over an authenticated endpoint (a WebSocket channel after its handshake,
+   * or an in-process memory endpoint). `hello` names the client session and the peers.
+   */
+  attachClient(channel: MessageEndpoint, hello: Pick<HelloMessage, "clientId" | "peers">): void {
     if (hello.peers) this.mesh.setPeers(hello.peers);
     let session = this.#sessions.get(hello.clientId);
     if (!session) {
@@ -205,7 +209,7 @@ export class EngineServer {
 
   async #run(
     s: Session,
-    channel: Channel,
+    channel: MessageEndpoint,
     header: unknown,
     buffers: Uint8Array[],
     allocError?: Error,
@@ -260,7 +264,7 @@ export class EngineServer {
     }
   }
 
-  async #reply(channel: Channel, id: number, out: OpOutput | undefined): Promise<void> {
+  async #reply(channel: MessageEndpoint, id: number, out: OpOutput | undefined): Promise<void> {
     const reply: ReplyMessage = { t: "reply", id, ok: true, result: out?.result ?? null };
     await channel.send(reply, out?.buffers ?? []);
   }

@@ -54,8 +54,9 @@ export interface ChannelOptions {
   allocate?: (byteLength: number) => Uint8Array;
 }
 
-/** A received message; `error` is set when its buffers could not be allocated. */
-export type MessageHandler = (header: unknown, buffers: Uint8Array[], error?: Error) => void;
+import type { MessageEndpoint, MessageHandler } from "./endpoint.js";
+
+export type { MessageHandler } from "./endpoint.js";
 
 function hmac(key: Uint8Array, context: Uint8Array, parts: readonly Uint8Array[]): Buffer {
   const h = createHmac("sha256", key);
@@ -87,7 +88,7 @@ export interface ChannelAuth {
 /**
  * An authenticated channel. Create it with `connectChannel` / `acceptChannel` (handshake.ts).
  */
-export class Channel {
+export class Channel implements MessageEndpoint {
   readonly ws: WebSocket;
   readonly role: "connector" | "acceptor";
   onMessage: MessageHandler = () => {};
