@@ -1,7 +1,8 @@
 // Reads the user guide's code blocks. A fence's info string says what the test does with it:
 //   ```ts             run, with `da` imported and `ctx` connected to the test's 4-engine cluster
 //   ```ts standalone  run as a complete module (it imports and starts what it needs)
-//   ```ts norun       not run (the guide's source says why in a comment next to it)
+//   ```ts norun       not run; the line before the fence must say why, as an HTML comment
+//                     `<!-- not run: REASON -->` (invisible on the rendered page)
 //   ```output         the exact standard output of the runnable block just above it
 // Any other info string (sh, text, json, ...) is prose for the reader and is not run.
 import { readdirSync, readFileSync } from "node:fs";
@@ -63,6 +64,11 @@ export function parseBlocks(file: string, text: string): GuideBlock[] {
     }
     const mode: BlockMode =
       flag === "norun" ? "norun" : flag === "standalone" ? "standalone" : "run";
+    if (mode === "norun" && !/^<!-- not run: .+ -->$/.test(lines[start - 1]?.trim() ?? "")) {
+      throw new Error(
+        `${file}:${start + 1}: a norun block needs a '<!-- not run: why -->' line above it`,
+      );
+    }
     const block: GuideBlock = { file, line: start + 1, mode, code };
     blocks.push(block);
     if (mode !== "norun") {
