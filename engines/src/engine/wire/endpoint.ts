@@ -59,7 +59,7 @@ class MemoryEnd implements MessageEndpoint {
 
   send(header: unknown, buffers: readonly Uint8Array[] = []): Promise<void> {
     const peer = this.peer;
-    if (!this.#open || !peer || !peer.#open)
+    if (!this.#open || !peer?.open)
       return Promise.reject(new EngineDiedError("the connection is closed"));
     // Headers go through the codec and buffers are copied, exactly as over the wire.
     const bytes = encodeHeader(header);
@@ -97,14 +97,14 @@ class MemoryEnd implements MessageEndpoint {
 
   close(): void {
     if (!this.#open) return;
-    this.#open = false;
     const err = new EngineDiedError("connection closed");
+    this.#shut(err);
+    if (this.peer?.open) this.peer.#shut(err);
+  }
+
+  #shut(err: Error): void {
+    this.#open = false;
     this.onClose(err);
-    const peer = this.peer;
-    if (peer && peer.#open) {
-      peer.#open = false;
-      peer.onClose(err);
-    }
   }
 }
 
