@@ -4,6 +4,9 @@
  * what tslab reports through its console (the last value, diagnostics, exceptions) into a
  * structured outcome.
  */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ContextError } from "@distarray/engines/core";
 import { CellLocations } from "./cell-locations.js";
 import {
@@ -25,12 +28,26 @@ export type CellOutcome =
 /** How tslab's executor formats one diagnostic (`console.error` arguments). */
 const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
 
-/** Code run once before the first cell: the preloaded names and their types. */
-export const PRELOAD_SOURCE = [
-  'import * as da from "distarray";',
-  'import * as jupyter from "@distarray/kernel/jupyter/api";',
-  'import { display } from "@distarray/kernel/jupyter/api";',
-].join("\n");
+/**
+ * Code run once before the first cell: the preloaded names and their types. Inside the
+ * repository the package names resolve (`distarray` is the root package); a notebook elsewhere
+ * (a kernelspec installed for the user's own Jupyter) gets the built files by absolute path.
+ */
+export function preloadSource(rootDir: string): string {
+  let da = "distarray";
+  let api = "@distarray/kernel/jupyter/api";
+  try {
+    createRequire(join(rootDir, "__preload__.js")).resolve(da);
+  } catch {
+    da = fileURLToPath(new URL("../index.js", import.meta.url));
+    api = fileURLToPath(new URL("./api.js", import.meta.url));
+  }
+  return [
+    `import * as da from ${JSON.stringify(da)};`,
+    `import * as jupyter from ${JSON.stringify(api)};`,
+    `import { display } from ${JSON.stringify(api)};`,
+  ].join("\n");
+}
 
 /** Declares `ctx` (bound by `%dacluster start`) with the Context type. */
 export const PRELOAD_CTX_SOURCE = "let ctx: da.Context = undefined as unknown as da.Context;";
@@ -64,6 +81,7 @@ export interface CellExecutorOptions {
 export class CellExecutor {
   readonly #executor: TslabExecutor;
   readonly #magics: MagicRegistry;
+  readonly #rootDir: string;
   #value: { value: unknown } | undefined;
   #diagnostics: CellDiagnostic[] = [];
   #exception: { error: unknown } | undefined;
@@ -74,6 +92,7 @@ export class CellExecutor {
     const { createExecutor } = loadTslab();
     const convs = createConverterSet({ onOutput: (code) => this.#locations.register(code) });
     this.#magics = options.magics;
+    this.#rootDir = options.rootDir;
     this.#executor = createExecutor(options.rootDir, convs, {
       log: (...args) => {
         this.#value = { value: args[0] };
@@ -92,7 +111,7 @@ export class CellExecutor {
    * @throws ContextError when the preload does not compile or run.
    */
   async preload(): Promise<void> {
-    const outcome = await this.#runCode(PRELOAD_SOURCE);
+    const outcome = await this.#runCode(preloadSource(this.#rootDir));
     if (outcome.status === "error") {
       throw new ContextError(`kernel preload failed: ${outcome.error.evalue}`);
     }
