@@ -77,3 +77,19 @@ export interface ApplyOptions {
   /** Engines to run on (default: all of the context's targets). */
   targets?: readonly number[];
 }
+
+/** One engine's answer to the `status` op. */
+export interface EngineStatus {
+  /** The engine's rank. */
+  rank: number;
+  /** The engine's process id. */
+  pid: number;
+  /** Bytes the engine's buffer pool has handed out. */
+  memoryBytes: number;
+  /** The engine's memory limit in bytes. */
+  memoryLimit: number;
+  /** Resident memory of the engine process in bytes. */
+  rssBytes: number;
+  /** Objects held in the engine's registry. */
+  arrays: number;
+}

@@ -32,6 +32,7 @@ import type {
   ApplyOptions,
   ContextConnectOptions,
   ContextStartOptions,
+  EngineStatus,
   OpReply,
   OpRequestOptions,
   OpSendOptions,
@@ -50,6 +51,7 @@ export type {
   ApplyOptions,
   ContextConnectOptions,
   ContextStartOptions,
+  EngineStatus,
   OpReply,
   OpRequestOptions,
   OpSendOptions,
@@ -566,32 +568,13 @@ export class Context {
     await this.requestOp("ping", { targets: this.#liveTargets() });
   }
 
-  /** Per-engine status rows (rank, pid, address, memoryBytes, arrays); one round trip. */
-  async status(): Promise<
-    {
-      /** The engine's rank. */
-      rank: number;
-      /** The engine's process id. */
-      pid: number;
-      /** Bytes the engine's buffer pool has handed out. */
-      memoryBytes: number;
-      /** The engine's memory limit in bytes. */
-      memoryLimit: number;
-      /** Objects held in the engine's registry. */
-      arrays: number;
-    }[]
-  > {
+  /**
+   * One status row per live target (rank, pid, pool memory in use, memory limit, resident
+   * memory, objects held); one round trip. Runs after the ops this context sent before it.
+   */
+  async status(): Promise<EngineStatus[]> {
     const replies = await this.requestOp("status", { targets: this.#liveTargets() });
-    return replies.map(
-      (r) =>
-        r.result as {
-          rank: number;
-          pid: number;
-          memoryBytes: number;
-          memoryLimit: number;
-          arrays: number;
-        },
-    );
+    return replies.map((r) => r.result as EngineStatus);
   }
 
   /**

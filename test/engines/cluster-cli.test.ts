@@ -66,7 +66,7 @@ describe("dacluster CLI", () => {
     await ctx.apply(() => proxyize(new Float64Array(10)));
     const { stdout } = await dacluster("status", "--cluster", NAME);
     const lines = stdout.trim().split("\n");
-    assert.match(lines[0]!, /^rank\s+pid\s+address\s+memory\s+arrays\s+state$/);
+    assert.match(lines[0]!, /^rank\s+pid\s+address\s+memory\s+rss\s+arrays\s+state$/);
     assert.equal(lines.length, 3);
     const data = await readClusterFile(NAME);
     for (const [i, line] of lines.slice(1).entries()) {
@@ -74,8 +74,9 @@ describe("dacluster CLI", () => {
       assert.equal(cells[0], String(i));
       assert.equal(cells[1], String(data.engines[i]!.pid));
       assert.equal(cells[2], data.engines[i]!.address);
-      assert.equal(cells[4], "1");
-      assert.equal(cells[5], "running");
+      assert.match(cells[4]!, /^[\d.]+ MiB$/);
+      assert.equal(cells[5], "1");
+      assert.equal(cells[6], "running");
     }
     const json = JSON.parse((await dacluster("status", "--cluster", NAME, "--json")).stdout) as {
       arrays: number;

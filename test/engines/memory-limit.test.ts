@@ -21,6 +21,7 @@ describe("engine memory limit", () => {
 
   it("reports the limit in status and starts with nothing in use", async () => {
     const s = await t.ctx.status();
+    assert.ok(s.every((r) => r.rssBytes > 1024 * 1024));
     assert.deepEqual(
       s.map((r) => [r.rank, r.memoryLimit, r.memoryBytes]),
       [

@@ -42,12 +42,13 @@ function formatBytes(n: number): string {
 
 /** The status table as text: one row per engine. */
 export function formatStatusTable(rows: readonly ClusterStatusRow[]): string {
-  const header = ["rank", "pid", "address", "memory", "arrays", "state"];
+  const header = ["rank", "pid", "address", "memory", "rss", "arrays", "state"];
   const body = rows.map((r) => [
     String(r.rank),
     String(r.pid),
     r.address,
     formatBytes(r.memoryBytes),
+    formatBytes(r.rssBytes),
     Number.isFinite(r.arrays) ? String(r.arrays) : "-",
     r.state,
   ]);
@@ -127,7 +128,9 @@ export function buildProgram(): Command {
 
   program
     .command("status")
-    .description("table of engines: rank, pid, address, memory in use, arrays held")
+    .description(
+      "table of engines: rank, pid, address, memory in use (pool, resident), arrays held",
+    )
     .option(...clusterOpt)
     .option("--json", "print JSON rows")
     .action(async (o: { cluster: string; json?: boolean }) => {

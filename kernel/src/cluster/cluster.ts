@@ -70,6 +70,8 @@ export interface ClusterStatusRow {
   memoryBytes: number;
   /** Objects held in the engine's registry (NaN if not running). */
   arrays: number;
+  /** Resident memory of the engine process (NaN if not running). */
+  rssBytes: number;
   /** `running` if the engine answered, `dead` if its process is gone. */
   state: "running" | "dead";
 }
@@ -278,7 +280,7 @@ export async function clusterStatus(name: string = DEFAULT_CLUSTER): Promise<Clu
   const { Context } = await import("../context.js");
   const file = await readClusterFile(name);
   const live = file.engines.filter((e) => isEngineAlive(e.pid)).map((e) => e.rank);
-  const byRank = new Map<number, { memoryBytes: number; arrays: number }>();
+  const byRank = new Map<number, { memoryBytes: number; arrays: number; rssBytes: number }>();
   if (live.length > 0) {
     const ctx = await Context.connect({ cluster: name, targets: live });
     try {
@@ -295,6 +297,7 @@ export async function clusterStatus(name: string = DEFAULT_CLUSTER): Promise<Clu
       address: e.address,
       memoryBytes: s?.memoryBytes ?? Number.NaN,
       arrays: s?.arrays ?? Number.NaN,
+      rssBytes: s?.rssBytes ?? Number.NaN,
       state: s ? "running" : "dead",
     };
   });

@@ -19,6 +19,7 @@ registerOp({
         pid: process.pid,
         memoryBytes: ectx.pool.inUse,
         memoryLimit: ectx.pool.limit,
+        rssBytes: process.memoryUsage.rss(),
         arrays: ectx.registry.size,
       },
     };
