@@ -77,6 +77,11 @@ interface TrackedKey {
 
 const KEY_PREFIX = "__distarray__";
 
+function rankOf(e: Error): number {
+  const r = (e as { rank?: unknown }).rank;
+  return typeof r === "number" ? r : Number.POSITIVE_INFINITY;
+}
+
 /**
  * A session with a cluster's engines. Create with `Context.start` or `Context.connect`.
  * After `close()`, every method throws ContextError; pending requests reject with it.
@@ -97,7 +102,7 @@ export class Context {
   #roundTrips = 0;
   #contextErrors: Error[] = [];
   #failedKeys = new Map<string, Error>();
-  #failedOps = new Set<number>();
+  #failedOps = new Map<number, Error>();
   #closed = false;
   #ownsCluster: boolean;
   #requestTimeoutMs = 0;
@@ -414,10 +419,21 @@ export class Context {
   /** Records a pipelined failure; one op failing on several engines is recorded once. */
   #recordError(keys: readonly string[], err: Error, opId?: number): void {
     if (opId !== undefined) {
-      if (this.#failedOps.has(opId)) return;
-      this.#failedOps.add(opId);
+      const prev = this.#failedOps.get(opId);
+      if (prev) {
+        // The same op failed on several engines: keep the lowest rank's error (deterministic)
+        // as long as it has not been reported yet.
+        const i = this.#contextErrors.indexOf(prev);
+        if (i >= 0 && rankOf(err) < rankOf(prev)) {
+          this.#contextErrors[i] = err;
+          this.#failedOps.set(opId, err);
+          for (const [k, e] of this.#failedKeys) if (e === prev) this.#failedKeys.set(k, err);
+        }
+        return;
+      }
+      this.#failedOps.set(opId, err);
       if (this.#failedOps.size > 10_000)
-        this.#failedOps.delete(this.#failedOps.values().next().value!);
+        this.#failedOps.delete(this.#failedOps.keys().next().value!);
     }
     for (const k of keys) if (!this.#failedKeys.has(k)) this.#failedKeys.set(k, err);
     this.#contextErrors.push(err);
