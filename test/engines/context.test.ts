@@ -177,6 +177,15 @@ describe("Context on 2 engines", () => {
     }
   });
 
+  it("rejects (does not hang) when a destination cannot take the reply", async () => {
+    const bad = t.ctx.requestOp("apply", {
+      args: { source: "() => new Float64Array(300000)", args: [], resultKey: t.ctx.newKey() },
+      destination: () => new Uint8Array(8),
+    });
+    await assert.rejects(bad, /destination of 8 bytes for a 2400000-byte buffer/);
+    await t.ctx.sync();
+  });
+
   it("sends large argument buffers in pieces", async () => {
     const a = new Float64Array(2_000_000).map((_, i) => i);
     const r = await t.ctx.apply(

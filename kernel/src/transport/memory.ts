@@ -5,10 +5,9 @@
  */
 
 import { EngineDiedError } from "@distarray/engines/core";
-import { errorToWire } from "@distarray/engines/core/protocol";
 import type { EngineServer } from "@distarray/engines/engine/server";
 import { type MessageEndpoint, memoryPair } from "@distarray/engines/engine/wire/endpoint";
-import type { DestinationFn, Transport } from "./transport.js";
+import { type DestinationFn, type Transport, undeliverable } from "./transport.js";
 
 class MemoryTransport implements Transport {
   readonly rank: number;
@@ -21,11 +20,7 @@ class MemoryTransport implements Transport {
     this.#end = end;
     this.rank = rank;
     end.onMessage = (header, buffers, error) => {
-      if (error)
-        this.onMessage(
-          { t: "error", id: null, op: null, keys: [], error: errorToWire(error, rank) },
-          [],
-        );
+      if (error) this.onMessage(undeliverable(header, error, rank), []);
       else this.onMessage(header, buffers);
     };
     end.onClose = (e) =>

@@ -51,3 +51,25 @@ export interface TransportOptions {
   /** Connection/handshake timeout in ms. */
   connectTimeoutMs?: number;
 }
+
+/**
+ * The message a transport delivers when an incoming message's buffers could not be received
+ * (no memory, or a destination that failed): a failed reply when it was one (so the request
+ * settles), else an unsolicited error.
+ */
+export function undeliverable(
+  header: unknown,
+  error: Error,
+  rank: number,
+): Record<string, unknown> {
+  const wire = {
+    name: error.name,
+    code: (error as { code?: unknown }).code ?? "DA_ERR_GENERIC",
+    message: error.message,
+    rank,
+  };
+  const h = header as { t?: unknown; id?: unknown } | null;
+  if (h?.t === "reply" && typeof h.id === "number")
+    return { t: "reply", id: h.id, ok: false, error: wire };
+  return { t: "error", id: null, op: null, keys: [], error: wire };
+}

@@ -6,7 +6,12 @@ import { EngineDiedError } from "@distarray/engines/core";
 import { errorToWire } from "@distarray/engines/core/protocol";
 import { type Channel, WIRE_DEFAULTS } from "@distarray/engines/engine/wire/channel";
 import { connectChannel } from "@distarray/engines/engine/wire/handshake";
-import type { DestinationFn, Transport, TransportOptions } from "./transport.js";
+import {
+  type DestinationFn,
+  type Transport,
+  type TransportOptions,
+  undeliverable,
+} from "./transport.js";
 
 class WebSocketTransport implements Transport {
   readonly rank: number;
@@ -25,10 +30,7 @@ class WebSocketTransport implements Transport {
     channel.onMessage = (header, buffers, error) => {
       this.#lastSeen = Date.now();
       if (error) {
-        this.onMessage(
-          { t: "error", id: null, op: null, keys: [], error: errorToWire(error, rank) },
-          [],
-        );
+        this.onMessage(undeliverable(header, error, rank), []);
         return;
       }
       this.onMessage(header, buffers);
