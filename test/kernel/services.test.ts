@@ -320,6 +320,9 @@ test("restart: the cluster is stopped with the old kernel; start again and compu
   timeout: INTEGRATION_TIMEOUT_MS,
 }, async () => {
   await kernel.restart();
+  const shown = await run("ctx");
+  assertOk(shown);
+  assert.match(resultText(shown), /^<unbound ctx: .*%dacluster start>$/);
   const unbound = await run("ctx.targets");
   assert.equal(unbound.reply.status, "error");
   assert.match(String(ofType(unbound, "error")[0]!.evalue), /%dacluster start/);

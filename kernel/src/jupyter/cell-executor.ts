@@ -57,17 +57,23 @@ export const PRELOAD_CTX_SOURCE = "let ctx: da.Context = undefined as unknown as
  * to start one.
  */
 export function unboundContext(): unknown {
+  const message = "ctx is not bound: no cluster is running; start one with %dacluster start";
   const fail = (): never => {
-    throw new ContextError(
-      "ctx is not bound: no cluster is running; start one with %dacluster start",
-    );
+    throw new ContextError(message);
+  };
+  const shown = `<unbound ctx: ${message}>`;
+  const symbols: Record<symbol, unknown> = {
+    [Symbol.for("nodejs.util.inspect.custom")]: () => shown,
+    [Symbol.for("distarray.display")]: () => ({ "text/plain": shown }),
+    [Symbol.toStringTag]: "UnboundContext",
   };
   return new Proxy(
     {},
     {
-      get: (_t, p) => (p === Symbol.toPrimitive || p === "then" ? undefined : fail()),
+      // Symbol lookups (inspection, display, coercion) answer; using a member throws.
+      get: (_t, p) => (typeof p === "symbol" ? symbols[p] : p === "then" ? undefined : fail()),
       set: fail,
-      has: fail,
+      has: (_t, p) => typeof p === "symbol" && p in symbols,
     },
   );
 }

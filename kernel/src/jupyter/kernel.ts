@@ -361,7 +361,10 @@ export class DistArrayKernel {
     try {
       await this.#ready;
       for (let msg = this.#queue.shift(); msg; msg = this.#queue.shift()) {
-        const failed = await this.#execute(msg);
+        const failed = await this.#execute(msg).catch((e: unknown) => {
+          this.#log(`execute_request failed inside the kernel: ${String(e)}`);
+          return true;
+        });
         if (failed && bool(msg.content.stop_on_error, true)) {
           // Let requests already waiting in the socket arrive, as ipykernel flushes its stream.
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -444,7 +447,13 @@ export class DistArrayKernel {
       return toMimeBundle(value);
     } catch (e) {
       const err = exceptionErrorContent(e);
-      return { "text/plain": `${inspect(value)}\n(display failed: ${err.evalue})` };
+      let text: string;
+      try {
+        text = inspect(value);
+      } catch {
+        text = Object.prototype.toString.call(value);
+      }
+      return { "text/plain": `${text}\n(display failed: ${err.ename}: ${err.evalue})` };
     }
   }
 }
