@@ -41,3 +41,4 @@ export {
 export { type NormalOptions, Random } from "./random.js";
 export * from "./ufuncs.js";
 export * as widgets from "./widgets/index.js";
+export type { EngineStatus } from "./context.js";
