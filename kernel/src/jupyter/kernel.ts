@@ -451,7 +451,7 @@ export class DistArrayKernel {
       try {
         text = inspect(value);
       } catch {
-        text = Object.prototype.toString.call(value);
+        text = "<a value that cannot be printed>";
       }
       return { "text/plain": `${text}\n(display failed: ${err.ename}: ${err.evalue})` };
     }
