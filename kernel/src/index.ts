@@ -12,6 +12,7 @@ export type {
   ApplyOptions,
   ContextConnectOptions,
   ContextStartOptions,
+  EngineStatus,
   OpReply,
   OpRequestOptions,
   OpSendOptions,
@@ -41,4 +42,3 @@ export {
 export { type NormalOptions, Random } from "./random.js";
 export * from "./ufuncs.js";
 export * as widgets from "./widgets/index.js";
-export type { EngineStatus } from "./context.js";
