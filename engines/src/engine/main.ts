@@ -97,6 +97,8 @@ if (maxFrame !== undefined) serverOpts.maxFrameBytes = maxFrame;
 const piece = intOption("piece-bytes", values["piece-bytes"]);
 if (piece !== undefined) serverOpts.pieceBytes = piece;
 
+// Op groups load while the server starts listening; ops wait for them.
+serverOpts.opsReady = loadOps(log);
 const server = new EngineServer(serverOpts);
 
 process.on("uncaughtException", (e) =>
@@ -124,7 +126,6 @@ if (values["exit-with-parent"]) {
   process.stdin.resume();
 }
 
-await loadOps(log);
 const address = await server.listen();
 log(`listening on ${address}, memory limit ${memoryLimit} bytes, pid ${process.pid}`);
 process.stdout.write(

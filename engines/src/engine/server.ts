@@ -40,6 +40,8 @@ export interface EngineServerOptions {
   /** Piece size for large messages (default WIRE_DEFAULTS.pieceBytes). */
   pieceBytes?: number;
   log?: (message: string) => void;
+  /** Ops wait for this before running (the op groups still loading while the server listens). */
+  opsReady?: Promise<unknown>;
 }
 
 interface Session {
@@ -216,6 +218,7 @@ export class EngineServer {
   ): Promise<void> {
     let msg: OpMessage | undefined;
     try {
+      await this.#opts.opsReady;
       msg = parseOpMessage(header);
       if (allocError) throw allocError;
       if (!msg.targets.includes(this.rank)) {

@@ -11,20 +11,19 @@ export const OP_GROUPS = [
   "./array-reduce.js",
 ];
 
-/** Imports every op group; resolves to the groups that failed, with their errors. */
+/** Imports every op group (concurrently); resolves to the groups that failed, with their errors. */
 export async function loadOps(
   log: (message: string) => void,
 ): Promise<{ group: string; error: unknown }[]> {
+  const results = await Promise.allSettled(OP_GROUPS.map((group) => import(group)));
   const failed: { group: string; error: unknown }[] = [];
-  for (const group of OP_GROUPS) {
-    try {
-      await import(group);
-    } catch (error) {
-      log(
-        `op group ${group} failed to load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
-      failed.push({ group, error });
-    }
-  }
+  results.forEach((r, i) => {
+    if (r.status === "fulfilled") return;
+    const error: unknown = r.reason;
+    log(
+      `op group ${OP_GROUPS[i]} failed to load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    failed.push({ group: OP_GROUPS[i]!, error });
+  });
   return failed;
 }
