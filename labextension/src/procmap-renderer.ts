@@ -26,6 +26,7 @@ const ORIGIN =
 export async function renderProcmap(host: HTMLElement, data: unknown): Promise<void> {
   for (const el of host.querySelectorAll<HTMLElement>(".js-plotly-plot")) Plotly.purge(el);
   host.replaceChildren();
+  delete host.dataset.rendered;
   host.classList.add("da-procmap");
   host.dataset.origin = ORIGIN;
   const problem = procmapPayloadProblem(data);

@@ -58,6 +58,20 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabServer
   const work = mkdtempSync(join(scratch, "run-"));
   const root = join(work, "notebooks");
   mkdirSync(root);
+  // Render every cell (no windowing), so off-screen outputs exist in the page for the checks.
+  const trackerSettings = join(
+    work,
+    "data",
+    "lab",
+    "user-settings",
+    "@jupyterlab",
+    "notebook-extension",
+  );
+  mkdirSync(trackerSettings, { recursive: true });
+  writeFileSync(
+    join(trackerSettings, "tracker.jupyterlab-settings"),
+    JSON.stringify({ windowingMode: "none" }),
+  );
   const jupyter = join(repoRoot, "build", "jupyter");
   const env = {
     ...process.env,

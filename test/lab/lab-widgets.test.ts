@@ -41,11 +41,21 @@ async function shown(page: Page): Promise<{ counts: number[]; cells: number }> {
   );
 }
 
+/** Waits until the stats table shows `counts` and the drawn map has as many cells per colour. */
 async function waitForCounts(page: Page, counts: number[]): Promise<void> {
+  const sorted = JSON.stringify(counts.filter((n) => n > 0).sort((a, b) => a - b));
   await page.waitForFunction(
-    `JSON.stringify([...document.querySelectorAll(".da-explorer-stats tr[data-target] .da-count")]
-      .map((e) => Number(e.textContent))) === ${JSON.stringify(JSON.stringify(counts))}
-     && document.querySelector(".da-procmap-widget.da-procmap[data-rendered=true]") !== null`,
+    `(() => {
+      const shownCounts = [...document.querySelectorAll(".da-explorer-stats tr[data-target] .da-count")]
+        .map((e) => Number(e.textContent));
+      const map = document.querySelector(".da-procmap-widget.da-procmap[data-rendered=true]");
+      if (!map || JSON.stringify(shownCounts) !== ${JSON.stringify(JSON.stringify(counts))}) return false;
+      const perColour = {};
+      for (const p of map.querySelectorAll(".da-procmap-global path.point")) {
+        perColour[p.style.fill] = (perColour[p.style.fill] ?? 0) + 1;
+      }
+      return JSON.stringify(Object.values(perColour).sort((a, b) => a - b)) === ${JSON.stringify(sorted)};
+    })()`,
     undefined,
     { timeout: 30_000 },
   );
