@@ -314,6 +314,27 @@ test("comms: the frontend opens one and messages flow both ways; the kernel open
     ),
   );
   assert.deepEqual(await fromKernel, { data: { x: 1 }, reply: { got: { answer: 42 } } });
+
+  assertOk(
+    await run(
+      [
+        'jupyter.registerCommTarget("test.fail", (comm) => {',
+        '  comm.onMessage(() => { throw new Error("nope"); });',
+        "});",
+      ].join("\n"),
+    ),
+  );
+  const failing = kernel.createComm("test.fail");
+  await failing.open({}).done;
+  const future = failing.send({ x: 1 });
+  const errText: string[] = [];
+  future.onIOPub = (msg) => {
+    if (msg.header.msg_type === "stream")
+      errText.push(String((msg.content as { text: string }).text));
+  };
+  await future.done;
+  assert.match(errText.join(""), /comm handler failed: Error: nope/);
+  assert.equal(resultText(await run("1 + 1")), "2");
 });
 
 test("restart: the cluster is stopped with the old kernel; start again and compute", {

@@ -245,13 +245,34 @@ export class DistArrayKernel {
     try {
       done = this.#handleNow(channel, msg);
     } catch (e) {
-      this.#log(`${type} failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.#requestFailed(channel, msg, e);
     } finally {
       this.#handlerParent = undefined;
     }
     void Promise.resolve(done)
-      .catch((e) => this.#log(`${type} failed: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e) => this.#requestFailed(channel, msg, e))
       .finally(() => this.#status("idle", msg.header));
+  }
+
+  /**
+   * A handler threw: a request still gets its reply (status "error"), a failing comm handler
+   * shows on stderr, and the kernel keeps running.
+   */
+  #requestFailed(channel: Channel, msg: JupyterMessage, e: unknown): void {
+    const type = msg.header.msg_type;
+    const err = exceptionErrorContent(e);
+    this.#log(`${type} failed: ${err.ename}: ${err.evalue}`);
+    if (type.endsWith("_request")) {
+      void this.#sockets.reply(channel, msg, type.replace(/_request$/, "_reply"), {
+        status: "error",
+        ...err,
+      });
+    } else if (type.startsWith("comm_")) {
+      this.#publish("stream", {
+        name: "stderr",
+        text: `comm handler failed: ${err.ename}: ${err.evalue}\n`,
+      });
+    }
   }
 
   #handleNow(channel: Channel, msg: JupyterMessage): Promise<void> | void {
@@ -302,11 +323,7 @@ export class DistArrayKernel {
             (opened) => {
               if (!opened) this.#log(`comm_open for unknown target ${str(c.target_name)}; closed`);
             },
-            (e) =>
-              this.#publish("stream", {
-                name: "stderr",
-                text: `comm handler failed: ${String(e)}\n`,
-              }),
+            (e) => this.#requestFailed(channel, msg, e),
           );
       case "comm_msg":
         this.#comms.handleMessage(str(c.comm_id), this.#commPayload(msg));
