@@ -129,4 +129,24 @@ describe("an engine of a private cluster dies", () => {
       await t.stop();
     }
   });
+
+  it("declares a hung engine (SIGSTOP) dead after the heartbeat time limit", async () => {
+    const t = await startTestContext(2, {
+      transport: { heartbeatMs: 100, heartbeatTimeoutMs: 800 },
+    });
+    try {
+      process.kill(t.pids[1]!, "SIGSTOP");
+      const t0 = Date.now();
+      await assert.rejects(
+        t.ctx.apply(() => rank),
+        isDiedNaming(1),
+      );
+      const elapsed = Date.now() - t0;
+      assert.ok(elapsed < DEADLINE_MS, `rejected after ${elapsed} ms`);
+      assert.deepEqual(await t.ctx.apply(() => rank, [], { targets: [0] }), [0]);
+    } finally {
+      process.kill(t.pids[1]!, "SIGCONT");
+      await t.stop();
+    }
+  });
 });
