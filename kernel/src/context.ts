@@ -66,6 +66,8 @@ interface Pending {
   error: Error | undefined;
   errorIndex: number;
   timer: NodeJS.Timeout | undefined;
+  /** Settled (resolved or rejected); later replies are ignored. */
+  done: boolean;
   resolve: (r: OpReply[]) => void;
   reject: (e: unknown) => void;
 }
@@ -355,6 +357,7 @@ export class Context {
           error: undefined,
           errorIndex: -1,
           timer: undefined,
+          done: false,
           resolve,
           reject,
         };
@@ -441,8 +444,7 @@ export class Context {
 
   #settle(p: Pending, rank: number, reply: OpReply | undefined, err: Error | undefined): void {
     const i = p.targets.indexOf(rank);
-    if (i < 0 || (p.replies[i] === undefined && p.remaining === 0)) return;
-    if (p.replies[i] !== undefined) return;
+    if (p.done || i < 0 || p.replies[i] !== undefined) return;
     p.replies[i] = reply ?? { rank, result: undefined, buffers: [] };
     // Several engines may fail the same op; report the lowest target's error (deterministic).
     if (err && (!p.error || i < p.errorIndex)) {
@@ -455,6 +457,7 @@ export class Context {
       (err instanceof DistArrayError && err.code === "DA_ERR_TIMEOUT");
     if (terminal) p.error = err;
     if (p.remaining > 0 && !terminal) return;
+    p.done = true;
     clearTimeout(p.timer);
     this.#pending.delete(p.id);
     // An earlier pipelined failure on one of the op's keys is the root cause: report it first.
@@ -605,6 +608,8 @@ export class Context {
     const pending = [...this.#pending.values()];
     for (const p of pending) {
       this.#pending.delete(p.id);
+      p.done = true;
+      clearTimeout(p.timer);
       p.reject(err);
     }
     return pending.length;
@@ -628,6 +633,8 @@ export class Context {
     const err = new ContextError("the context was closed");
     for (const p of [...this.#pending.values()]) {
       this.#pending.delete(p.id);
+      p.done = true;
+      clearTimeout(p.timer);
       p.reject(err);
     }
     await this.#closeTransports();
