@@ -36,6 +36,8 @@ export interface FigureOptions {
   ylabel: string;
   legend: boolean;
   sizes?: Partial<FigureSizes>;
+  /** Title font size in pixels. Default 17. */
+  titleSize?: number;
 }
 
 /** Builds the figure for `view` (the global map or a local array of `payload`). */
@@ -83,6 +85,7 @@ export function buildFigure(
   if (options.title) {
     layout.title = {
       text: options.title,
+      font: { size: options.titleSize ?? 17 },
       x: 0,
       xanchor: "left",
       xref: "container",
@@ -133,7 +136,7 @@ export function buildFigure(
         yref: `y${suffix} domain`,
         x: 0.5,
         y: 1,
-        yshift: xOnTop ? 40 : 8,
+        yshift: xOnTop ? 24 : 4,
         showarrow: false,
         yanchor: "bottom",
       });

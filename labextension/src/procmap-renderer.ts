@@ -74,6 +74,7 @@ export async function renderProcmap(host: HTMLElement, data: unknown): Promise<v
         xlabel: "",
         ylabel: "",
         legend: false,
+        titleSize: 14,
         sizes: { width: 260, maxCell: Math.min(32, fig.cell) },
       });
       drawn.push(Plotly.newPlot(cellDiv, lf.data, lf.layout, PLOT_CONFIG));
