@@ -120,6 +120,15 @@ test("%dacluster start -n 2 binds ctx; cells compute on the engines", {
   const started = await run("%dacluster start -n 2");
   assertOk(started);
   assert.match(streamText(started), /started cluster default: 2 engines/);
+  const bar = ofType(started, "display_data")[0]!;
+  assert.match(
+    String((bar.data as Record<string, unknown>)["text/plain"]),
+    /^starting 2 engines \[/,
+  );
+  const id = (bar.transient as { display_id: string }).display_id;
+  const updates = ofType(started, "update_display_data");
+  assert.ok(updates.length >= 1);
+  for (const u of updates) assert.equal((u.transient as { display_id: string }).display_id, id);
   const sum = await run("const a = ctx.ones([4, 5], { dist: 'bn' });\nawait a.sum().item()");
   assertOk(sum);
   assert.equal(resultText(sum), "20");
