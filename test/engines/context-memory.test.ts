@@ -22,8 +22,9 @@ describe("Context over the in-memory transport (2 engines in this process)", () 
   before(async () => {
     const failed = await loadOps(() => {});
     assert.deepEqual(
-      failed.map((f) => f.group),
+      failed.filter((f) => f.group.startsWith("./core-")),
       [],
+      "the core op groups load",
     );
     for (const r of [0, 1]) servers.push(new EngineServer({ rank: r, key, memoryLimit: LIMIT }));
     const peers = await Promise.all(
