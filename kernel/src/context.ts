@@ -102,6 +102,8 @@ export class Context {
   #keyCounter = 0;
   #keyBase = randomBytes(6).toString("hex");
   #roundTrips = 0;
+  #bytesSent = 0;
+  #bytesReceived = 0;
   #contextErrors: Error[] = [];
   #failedKeys = new Map<string, Error>();
   #failedOps = new Map<number, Error>();
@@ -232,6 +234,19 @@ export class Context {
   /** Number of request round trips made so far (see countRoundTrips). */
   get roundTrips(): number {
     return this.#roundTrips;
+  }
+
+  /**
+   * Raw buffer bytes (array data: scattered pieces, gathered pieces, apply buffers) this
+   * context has sent to engines so far, counted per engine message. Headers are not counted.
+   */
+  get bytesSent(): number {
+    return this.#bytesSent;
+  }
+
+  /** Raw buffer bytes (array data) received from engines so far; headers are not counted. */
+  get bytesReceived(): number {
+    return this.#bytesReceived;
   }
 
   /** True once close() was called. */
@@ -394,6 +409,7 @@ export class Context {
         this.#fail(id, rank, keys, dead, pending);
         return;
       }
+      for (const b of buffers) this.#bytesSent += b.byteLength;
       if (reply && options.destination) {
         const dest = options.destination;
         t.setDestination(id, (bi, n) => dest(rank, bi, n));
@@ -483,6 +499,7 @@ export class Context {
   }
 
   #onMessage(rank: number, header: unknown, buffers: Uint8Array[]): void {
+    for (const b of buffers) this.#bytesReceived += b.byteLength;
     if (isReplyMessage(header)) {
       const p = this.#pending.get(header.id);
       if (!p) return;

@@ -38,7 +38,19 @@ import {
   localShapesOf,
   setItem,
 } from "./distarray-ops.js";
+import {
+  type ArgReductionOptions,
+  argReduce,
+  type BoolReductionOptions,
+  boolReduce,
+} from "./distarray-fancy.js";
 import { type ReductionOptions, reduceArray } from "./distarray-reduce.js";
+import {
+  type RedistributeSpec,
+  redistributeArray,
+  type TakeOptions,
+  takeArray,
+} from "./distarray-redistribute.js";
 import { ufunc } from "./ufuncs.js";
 
 /** What a DistArray is made of; only the library builds one directly. */
@@ -237,6 +249,42 @@ export class DistArray {
   /** Population standard deviation (ddof 0). */
   std(options: ReductionOptions = {}): DistArray {
     return reduceArray(this, "std", options);
+  }
+
+  /**
+   * The same values laid out anew (another dist, grid or set of targets); the data moves
+   * engine to engine in one all-to-all exchange. Pipelined.
+   */
+  redistribute(distributionOrSpec: Distribution | RedistributeSpec): DistArray {
+    return redistributeArray(this, distributionOrSpec);
+  }
+  /** Alias of {@link DistArray.redistribute}. */
+  distributeAs(distributionOrSpec: Distribution | RedistributeSpec): DistArray {
+    return redistributeArray(this, distributionOrSpec);
+  }
+  /** The elements at `indices` along `axis` (default 0; negatives wrap), as NumPy's take. */
+  take(indices: unknown, options: TakeOptions = {}): DistArray {
+    return takeArray(this, indices, options);
+  }
+  /** True where any element (along `axis`) is nonzero; bool. */
+  any(options: BoolReductionOptions = {}): DistArray {
+    return boolReduce(this, "any", options);
+  }
+  /** True where every element (along `axis`) is nonzero; bool. */
+  all(options: BoolReductionOptions = {}): DistArray {
+    return boolReduce(this, "all", options);
+  }
+  /** Number of nonzero elements (along `axis`); int64. */
+  countNonzero(options: BoolReductionOptions = {}): DistArray {
+    return boolReduce(this, "countNonzero", options);
+  }
+  /** Index of the first minimum (flat without an axis); int64. */
+  argmin(options: ArgReductionOptions = {}): DistArray {
+    return argReduce(this, "argmin", options);
+  }
+  /** Index of the first maximum (flat without an axis); int64. */
+  argmax(options: ArgReductionOptions = {}): DistArray {
+    return argReduce(this, "argmax", options);
   }
 
   #normalizeIndex(index: number | readonly number[]): number[] {

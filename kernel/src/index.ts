@@ -42,3 +42,10 @@ export {
 export { type NormalOptions, Random } from "./random.js";
 export * from "./ufuncs.js";
 export * as widgets from "./widgets/index.js";
+export {
+  type ArgReductionOptions,
+  type BoolReductionOptions,
+  isFancyIndex,
+} from "./distarray-fancy.js";
+export { type RedistributeSpec, type TakeOptions } from "./distarray-redistribute.js";
+export { where } from "./where.js";

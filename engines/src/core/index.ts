@@ -35,3 +35,4 @@ export * from "./maps.js";
 export * from "./maps-build.js";
 export * from "./distribution.js";
 export * from "./local-distribution.js";
+export * from "./redistribute-plan.js";

@@ -9,6 +9,8 @@ export const OP_GROUPS = [
   "./array-elements.js",
   "./array-math.js",
   "./array-reduce.js",
+  "./redistribute.js",
+  "./fancy.js",
 ];
 
 /** Imports every op group (concurrently); resolves to the groups that failed, with their errors. */
