@@ -8,14 +8,25 @@
  * $DISTARRAY_HOME or ~/.distarray), --log-file PATH (default: stderr), --exit-with-parent
  * (exit when stdin closes), --max-frame-bytes, --piece-bytes.
  *
- * Prints exactly one line on stdout once listening:
+ * Engines started by a launcher: --rank and --size default to the launcher's environment
+ * (OMPI_COMM_WORLD_RANK/SIZE for Open MPI, PMI_RANK/PMI_SIZE for MPICH, SLURM_PROCID/
+ * SLURM_NTASKS for srun); --register HOST:PORT registers with the starting client (see
+ * registration.ts) once listening; --log-dir DIR logs to DIR/engine-<rank>.log; --detach
+ * starts the engine as a background process and exits once it is ready (for ssh sessions).
+ * A --host of 0.0.0.0 listens on every interface and reports the address that reached the
+ * registrar.
+ *
+ * Prints exactly one line on stdout once listening (and registered):
  * `DISTARRAY-ENGINE-READY {"rank":R,"address":"ws://host:port","pid":P}`.
  */
-import { appendFileSync, readFileSync } from "node:fs";
-import { availableParallelism, homedir, totalmem } from "node:os";
+import { spawn } from "node:child_process";
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { availableParallelism, homedir, hostname, totalmem } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadOps } from "./ops/index.js";
+import { registerEngine } from "./registration.js";
 import { EngineServer } from "./server.js";
 
 /** Share of physical memory all engines of a host may use together (default limit rule). */
@@ -39,6 +50,11 @@ const { values } = parseArgs({
     "exit-with-parent": { type: "boolean", default: false },
     "max-frame-bytes": { type: "string" },
     "piece-bytes": { type: "string" },
+    size: { type: "string" },
+    register: { type: "string" },
+    "register-timeout": { type: "string" },
+    "log-dir": { type: "string" },
+    detach: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -50,9 +66,30 @@ function intOption(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
-const rank = intOption("rank", values.rank);
-if (rank === undefined) fail("--rank is required");
-const logFile = values["log-file"];
+/** The first of `names` set in the environment, as an integer. */
+function envInt(names: readonly string[]): number | undefined {
+  for (const n of names) {
+    const v = process.env[n];
+    if (v !== undefined && v !== "") return intOption(n, v);
+  }
+  return undefined;
+}
+
+const rank =
+  intOption("rank", values.rank) ??
+  envInt(["OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"]);
+if (rank === undefined) {
+  fail("--rank is required (or a launcher's OMPI_COMM_WORLD_RANK, PMI_RANK or SLURM_PROCID)");
+}
+const size =
+  intOption("size", values.size) ??
+  envInt(["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS", "SLURM_NPROCS"]) ??
+  rank + 1;
+let logFile = values["log-file"];
+if (logFile === undefined && values["log-dir"]) {
+  mkdirSync(values["log-dir"], { recursive: true, mode: 0o700 });
+  logFile = join(values["log-dir"], `engine-${rank}.log`);
+}
 const log = (message: string) => {
   const line = `${new Date().toISOString()} [engine ${rank}] ${message}\n`;
   if (logFile) appendFileSync(logFile, line, { mode: 0o600 });
@@ -80,13 +117,50 @@ function readKey(): Uint8Array {
 }
 
 const enginesOnHost =
-  intOption("engines-on-host", values["engines-on-host"]) ?? availableParallelism();
+  intOption("engines-on-host", values["engines-on-host"]) ??
+  envInt(["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"]) ??
+  availableParallelism();
+const key = readKey();
+
+if (values.detach) {
+  // Start the engine itself as a background process (own session, key through a pipe) and
+  // exit once it printed its ready line: an ssh session can then end.
+  const args = process.argv.slice(2).filter((a) => a !== "--detach");
+  const kf = args.indexOf("--key-fd");
+  if (kf >= 0) args.splice(kf, 2);
+  const logFd = logFile ? openSync(logFile, "a", 0o600) : "ignore";
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, process.argv[1]!, ...args, "--key-fd", "3"],
+    { detached: true, stdio: ["ignore", "pipe", logFd, "pipe"] },
+  );
+  if (typeof logFd === "number") closeSync(logFd);
+  (child.stdio[3] as NodeJS.WritableStream).end(`${Buffer.from(key).toString("base64")}\n`);
+  child.once("exit", (code, signal) => {
+    let tail = "";
+    try {
+      tail = logFile
+        ? readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-5).join("\n")
+        : "";
+    } catch {
+      tail = "";
+    }
+    fail(`engine ${rank} exited before it was ready (code ${code}, signal ${signal})\n${tail}`);
+  });
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    if (!line.startsWith("DISTARRAY-ENGINE-READY ")) return;
+    process.stdout.write(`${line}\n`, () => process.exit(0));
+  });
+  child.unref();
+  await new Promise<never>(() => {});
+}
+
 const memoryLimit =
   intOption("memory-limit", values["memory-limit"]) ??
   Math.floor((totalmem() * MEMORY_SHARE) / Math.max(1, enginesOnHost));
 const serverOpts: ConstructorParameters<typeof EngineServer>[0] = {
   rank,
-  key: readKey(),
+  key,
   host: values.host,
   port: intOption("port", values.port) ?? 0,
   memoryLimit,
@@ -126,8 +200,28 @@ if (values["exit-with-parent"]) {
   process.stdin.resume();
 }
 
-const address = await server.listen();
+let address = await server.listen();
 log(`listening on ${address}, memory limit ${memoryLimit} bytes, pid ${process.pid}`);
+if (values.register) {
+  try {
+    address = await registerEngine({
+      registrar: values.register,
+      key,
+      rank,
+      size,
+      address,
+      pid: process.pid,
+      host: hostname(),
+      memoryLimit,
+      timeoutMs: intOption("register-timeout", values["register-timeout"]) ?? 30_000,
+    });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    log(`registration failed: ${why}`);
+    fail(`engine ${rank} on ${hostname()}: registration failed: ${why}`);
+  }
+  log(`registered with ${values.register} as rank ${rank} of ${size} at ${address}`);
+}
 process.stdout.write(
   `DISTARRAY-ENGINE-READY ${JSON.stringify({ rank, address, pid: process.pid })}\n`,
 );

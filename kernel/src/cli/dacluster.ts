@@ -2,7 +2,9 @@
 /**
  * `dacluster`: manage named clusters of DistArray engines on this host.
  *
- *   dacluster start [-n N] [--cluster NAME] [--host HOST] [--memory-limit BYTES]
+ *   dacluster start [-n N] [--cluster NAME] [--ip IP] [--memory-limit BYTES]
+ *                   [--launcher local|mpiexec|slurm|ssh] [--hosts h1,h2] [--client-ip IP]
+ *                   [--launcher-args "ARGS"] [--timeout SECONDS]
  *   dacluster stop [--cluster NAME]
  *   dacluster restart [--cluster NAME]
  *   dacluster clear [--cluster NAME]      drop every array the engines hold
@@ -12,7 +14,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import {
   type ClusterStatusRow,
   clearCluster,
@@ -24,6 +26,7 @@ import {
   stopCluster,
 } from "../cluster/cluster.js";
 import { clusterFilePath } from "../cluster/cluster-file.js";
+import { LAUNCHERS, type LauncherName } from "../cluster/launchers/common.js";
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -72,24 +75,55 @@ export function buildProgram(): Command {
     .description("start engines in the background and write the cluster file")
     .option("-n, --engines <n>", `number of engines (default ${defaultEngineCount()})`, positiveInt)
     .option(...clusterOpt)
-    .option("--host <host>", "interface the engines listen on", "127.0.0.1")
+    .option(
+      "--ip <address>",
+      "interface the engines listen on (default 127.0.0.1 for local, else 0.0.0.0)",
+    )
+    .option("--host <address>", "same as --ip")
     .option("--memory-limit <bytes>", "per-engine memory limit in bytes", positiveInt)
-    .option("--launcher <name>", "how engines are started", "local")
+    .addOption(
+      new Option("--launcher <name>", "how engines are started")
+        .choices(LAUNCHERS)
+        .default("local"),
+    )
+    .option("--hosts <h1,h2>", "ssh: hosts to start engines on; mpiexec: its host list", (v) =>
+      v
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean),
+    )
+    .option("--client-ip <address>", "address engines register with (default from --ip)")
+    .option(
+      "--launcher-args <args>",
+      "extra arguments for mpiexec, sbatch/srun or ssh (split at spaces)",
+    )
+    .option("--timeout <seconds>", "time each engine has to register", positiveInt)
     .action(
       async (o: {
         engines?: number;
         cluster: string;
-        host: string;
+        ip?: string;
+        host?: string;
         memoryLimit?: number;
-        launcher: string;
+        launcher: LauncherName;
+        hosts?: string[];
+        clientIp?: string;
+        launcherArgs?: string;
+        timeout?: number;
       }) => {
         const opts: Parameters<typeof startCluster>[0] = {
           name: o.cluster,
-          host: o.host,
-          launcher: o.launcher as "local",
+          launcher: o.launcher,
         };
+        const ip = o.ip ?? o.host;
+        if (ip !== undefined) opts.ip = ip;
         if (o.engines !== undefined) opts.engines = o.engines;
         if (o.memoryLimit !== undefined) opts.memoryLimit = o.memoryLimit;
+        if (o.hosts !== undefined) opts.hosts = o.hosts;
+        if (o.clientIp !== undefined) opts.clientIp = o.clientIp;
+        if (o.launcherArgs !== undefined)
+          opts.launcherArgs = o.launcherArgs.split(/\s+/).filter(Boolean);
+        if (o.timeout !== undefined) opts.startTimeoutMs = o.timeout * 1000;
         const file = await startCluster(opts);
         console.log(
           `started cluster '${file.name}' with ${file.engines.length} engines (${clusterFilePath(file.name)})`,

@@ -8,6 +8,7 @@ import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises"
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { DistArrayError } from "@distarray/engines/core";
+import type { LauncherName, LaunchRecord } from "./launchers/common.js";
 
 /** Version of the cluster file format. */
 export const CLUSTER_FILE_VERSION = 1;
@@ -17,6 +18,8 @@ export interface ClusterEngine {
   pid: number;
   /** `ws://host:port` */
   address: string;
+  /** The host it runs on (launchers other than local: the name it was started on). */
+  host?: string;
 }
 
 export interface ClusterFile {
@@ -24,7 +27,9 @@ export interface ClusterFile {
   name: string;
   /** The cluster key, base64. */
   key: string;
-  launcher: "local";
+  launcher: LauncherName;
+  /** What mpiexec, Slurm or ssh started (to stop or restart it); absent for local. */
+  launch?: LaunchRecord;
   /** Per-engine memory limit in bytes. */
   memoryLimit: number;
   /** Interface the engines listen on. */

@@ -5,8 +5,8 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
-import { availableParallelism, totalmem } from "node:os";
+import { readdir, rm } from "node:fs/promises";
+import { availableParallelism, hostname, totalmem } from "node:os";
 import { join } from "node:path";
 import { DistArrayError } from "@distarray/engines/core";
 import {
@@ -21,6 +21,7 @@ import {
   removeClusterFile,
   writeClusterFile,
 } from "./cluster-file.js";
+import { LAUNCHERS, type LauncherName, startRemote, stopRemote } from "./launchers/index.js";
 import { isEngineAlive, launchLocalEngine } from "./local-launcher.js";
 
 /** The default cluster name. */
@@ -48,10 +49,26 @@ export interface StartClusterOptions {
   engines?: number;
   /** Cluster name (default "default"). */
   name?: string;
-  /** Only 'local' for now. */
-  launcher?: "local";
-  /** Interface the engines listen on (default 127.0.0.1). */
+  /**
+   * How engines start: 'local' (default; processes of this host), 'mpiexec', 'slurm'
+   * (sbatch, or srun inside an allocation) or 'ssh' (with `hosts`).
+   */
+  launcher?: LauncherName;
+  /**
+   * Interface the engines listen on (default 127.0.0.1 for local, else 0.0.0.0: every
+   * interface, each engine reporting the address that reached this process).
+   */
+  ip?: string;
+  /** Same as `ip` (kept for older callers). */
   host?: string;
+  /** ssh: the hosts to start engines on, ranks in contiguous blocks; mpiexec: its host list. */
+  hosts?: string[];
+  /** Address this process listens on for engine registrations (default: `ip`, or this host's first non-loopback IPv4). */
+  clientIp?: string;
+  /** Extra arguments for mpiexec, sbatch/srun or ssh (e.g. `["-p", "debug"]` for sbatch). */
+  launcherArgs?: string[];
+  /** mpiexec, slurm, ssh: time each rank has to register, ms (default 60 000). */
+  startTimeoutMs?: number;
   /** Per-engine memory limit in bytes (default defaultMemoryLimit(engines)). */
   memoryLimit?: number;
   /** A private cluster's engines exit with this process (used by Context.start). */
@@ -77,6 +94,12 @@ export interface ClusterStatusRow {
 }
 
 const children = new Map<string, ChildProcess[]>();
+
+/** Whether an engine may be running: its pid is checked where it is on this host. */
+function engineMaybeAlive(file: ClusterFile, e: ClusterEngine): boolean {
+  if (file.launcher !== "local" && e.host !== undefined && e.host !== hostname()) return true;
+  return isEngineAlive(e.pid);
+}
 
 function processAlive(pid: number): boolean {
   try {
@@ -123,14 +146,19 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       code: "DA_ERR_VALUE",
     });
   }
-  if ((options.launcher ?? "local") !== "local") {
-    throw new DistArrayError(`unknown launcher '${options.launcher}'; the launchers are: local`, {
-      code: "DA_ERR_VALUE",
-    });
+  const launcher = options.launcher ?? "local";
+  if (!(LAUNCHERS as readonly string[]).includes(launcher)) {
+    throw new DistArrayError(
+      `unknown launcher '${launcher}'; the launchers are: ${LAUNCHERS.join(", ")}`,
+      { code: "DA_ERR_VALUE" },
+    );
+  }
+  if (launcher !== "local" && options.private) {
+    throw new DistArrayError("a private cluster uses the local launcher", { code: "DA_ERR_VALUE" });
   }
   if (existsSync(clusterFilePath(name))) {
     const old = await readClusterFile(name).catch(() => undefined);
-    if (old?.engines.some((e) => isEngineAlive(e.pid))) {
+    if (old?.engines.some((e) => engineMaybeAlive(old, e))) {
       throw new DistArrayError(
         `cluster '${name}' is already running; stop it first ('dacluster stop --cluster ${name}')`,
         {
@@ -143,12 +171,12 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   await ensureClusterDirs(name);
   const key = new Uint8Array(randomBytes(32));
   const memoryLimit = options.memoryLimit ?? defaultMemoryLimit(n);
-  const host = options.host ?? "127.0.0.1";
+  const host = options.ip ?? options.host ?? (launcher === "local" ? "127.0.0.1" : "0.0.0.0");
   const file: ClusterFile = {
     version: CLUSTER_FILE_VERSION,
     name,
     key: Buffer.from(key).toString("base64"),
-    launcher: "local",
+    launcher,
     memoryLimit,
     host,
     private: options.private ?? false,
@@ -156,6 +184,33 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     engines: [],
   };
   await writeClusterFile(file);
+  if (launcher !== "local") {
+    try {
+      const remote: Parameters<typeof startRemote>[0] = {
+        launcher,
+        name,
+        engines: n,
+        key,
+        ip: host,
+        logDir: clusterLogDir(name),
+      };
+      if (options.memoryLimit !== undefined) remote.memoryLimit = options.memoryLimit;
+      if (options.hosts !== undefined) remote.hosts = options.hosts;
+      if (options.clientIp !== undefined) remote.clientIp = options.clientIp;
+      if (options.launcherArgs !== undefined) remote.launcherArgs = options.launcherArgs;
+      if (options.startTimeoutMs !== undefined) remote.timeoutMs = options.startTimeoutMs;
+      const r = await startRemote(remote);
+      file.engines = r.engines;
+      file.launch = r.launch;
+      file.memoryLimit = r.memoryLimit;
+    } catch (e) {
+      // The engine logs stay in the cluster's log folder for a look.
+      await rm(clusterFilePath(name), { force: true });
+      throw e;
+    }
+    await writeClusterFile(file);
+    return file;
+  }
   const results = await Promise.allSettled(
     Array.from({ length: n }, (_, rank) =>
       launchLocalEngine({
@@ -231,6 +286,11 @@ function waitExit(e: ClusterEngine, child: ChildProcess | undefined): Promise<vo
  */
 export async function stopCluster(name: string = DEFAULT_CLUSTER): Promise<void> {
   const file = await readClusterFile(name);
+  if (file.launcher !== "local") {
+    await stopRemote(file, STOP_GRACE_MS);
+    await removeClusterFile(name);
+    return;
+  }
   const kids = children.get(name) ?? [];
   await Promise.all(
     file.engines.map((e) =>
@@ -252,20 +312,25 @@ export async function restartCluster(name: string = DEFAULT_CLUSTER): Promise<Cl
   const file = await readClusterFile(name);
   const n = Math.max(1, file.engines.length);
   await stopCluster(name);
-  return startCluster({
+  const again: StartClusterOptions = {
     name,
     engines: n,
     host: file.host,
     memoryLimit: file.memoryLimit,
     private: file.private,
-  });
+    launcher: file.launcher,
+  };
+  if (file.launch?.hosts) again.hosts = file.launch.hosts;
+  if (file.launch?.args) again.launcherArgs = file.launch.args;
+  if (file.launch?.clientIp) again.clientIp = file.launch.clientIp;
+  return startCluster(again);
 }
 
 /** Drops every array held by the cluster's running engines. */
 export async function clearCluster(name: string = DEFAULT_CLUSTER): Promise<void> {
   const { Context } = await import("../context.js");
   const file = await readClusterFile(name);
-  const live = file.engines.filter((e) => isEngineAlive(e.pid)).map((e) => e.rank);
+  const live = file.engines.filter((e) => engineMaybeAlive(file, e)).map((e) => e.rank);
   if (live.length === 0) return;
   const ctx = await Context.connect({ cluster: name, targets: live });
   try {
@@ -279,7 +344,7 @@ export async function clearCluster(name: string = DEFAULT_CLUSTER): Promise<void
 export async function clusterStatus(name: string = DEFAULT_CLUSTER): Promise<ClusterStatusRow[]> {
   const { Context } = await import("../context.js");
   const file = await readClusterFile(name);
-  const live = file.engines.filter((e) => isEngineAlive(e.pid)).map((e) => e.rank);
+  const live = file.engines.filter((e) => engineMaybeAlive(file, e)).map((e) => e.rank);
   const byRank = new Map<number, { memoryBytes: number; arrays: number; rssBytes: number }>();
   if (live.length > 0) {
     const ctx = await Context.connect({ cluster: name, targets: live });

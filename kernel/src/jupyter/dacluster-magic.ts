@@ -19,14 +19,15 @@ export const DEFAULT_CLUSTER = "default";
 /** Engines started by `%dacluster start` without `-n`. */
 export const DEFAULT_MAGIC_ENGINES = 2;
 
-const LAUNCHERS = ["local"] as const;
+const LAUNCHERS = ["local", "mpiexec", "slurm", "ssh"] as const;
 
 const clusterApi = () => import("../cluster/cluster.js");
 const contextApi = () => import("../context.js");
 
 export const DACLUSTER_HELP = `%dacluster: manage the DistArray engine cluster of this kernel.
 
-  %dacluster start [-n N] [--launcher local] [--cluster NAME]
+  %dacluster start [-n N] [--launcher local|mpiexec|slurm|ssh] [--hosts h1,h2]
+                  [--ip IP] [--cluster NAME]
                               start N engines (default ${DEFAULT_MAGIC_ENGINES}) and bind ctx
   %dacluster stop             stop the engines; ctx is unbound
   %dacluster restart          restart the engines (arrays are lost) and rebind ctx
@@ -43,6 +44,10 @@ interface StartArgs {
   engines: number;
   launcher: (typeof LAUNCHERS)[number];
   cluster: string;
+  /** ssh (and mpiexec): hosts to start engines on. */
+  hosts?: string[];
+  /** Interface the engines listen on. */
+  ip?: string;
 }
 
 /**
@@ -76,6 +81,15 @@ export function parseDaclusterArgs(sub: string, args: readonly string[]): StartA
         throw usageError(`launcher must be one of ${LAUNCHERS.join(", ")}; got ${v}`);
       }
       out.launcher = v as StartArgs["launcher"];
+    } else if (flag === "--hosts" && sub === "start") {
+      const hosts = value()
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean);
+      if (hosts.length === 0) throw usageError("--hosts needs at least one host");
+      out.hosts = hosts;
+    } else if (flag === "--ip" && sub === "start") {
+      out.ip = value();
     } else if (flag === "--cluster" || flag === "-c") {
       out.cluster = value();
     } else {
@@ -205,7 +219,14 @@ export class DaclusterMagic implements LineMagic {
     try {
       const { startCluster } = await clusterApi();
       const { Context } = await contextApi();
-      await startCluster({ engines: opts.engines, name: opts.cluster, launcher: opts.launcher });
+      const startOpts: Parameters<typeof startCluster>[0] = {
+        engines: opts.engines,
+        name: opts.cluster,
+        launcher: opts.launcher,
+      };
+      if (opts.hosts) startOpts.hosts = opts.hosts;
+      if (opts.ip) startOpts.ip = opts.ip;
+      await startCluster(startOpts);
       this.#owned = opts.cluster;
       bar.update(1);
       this.#ctx = await Context.connect({ cluster: opts.cluster });

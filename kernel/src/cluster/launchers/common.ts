@@ -1,0 +1,117 @@
+/**
+ * What the mpiexec, Slurm and ssh launchers share: the shape of a launch, the record kept in
+ * the cluster file (to stop the engines later), process helpers and shell quoting.
+ */
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** Every launcher `startCluster` knows. */
+export const LAUNCHERS = ["local", "mpiexec", "slurm", "ssh"] as const;
+export type LauncherName = (typeof LAUNCHERS)[number];
+
+/** What a launcher started, kept in the cluster file to stop (or restart) the engines. */
+export interface LaunchRecord {
+  /** Interface the engines listen on (0.0.0.0: all; they report the address that reached the client). */
+  ip: string;
+  /** Address the client listened on for registrations. */
+  clientIp: string;
+  /** The mpiexec or srun process on the client's host. */
+  pid?: number;
+  /** The Slurm job id (sbatch). */
+  jobId?: string;
+  /** ssh: the hosts, in rank order of their blocks. */
+  hosts?: string[];
+  /** Extra arguments given to mpiexec, sbatch or ssh. */
+  args?: string[];
+}
+
+/** Everything a launcher needs to start `engines` engines. */
+export interface LaunchContext {
+  name: string;
+  engines: number;
+  key: Uint8Array;
+  /** `host:port` of the registrar. */
+  registrar: string;
+  ip: string;
+  hosts: string[];
+  args: string[];
+  logDir: string;
+  /** Engine arguments every launcher passes (entry script first, no key source, no rank). */
+  engineArgs: string[];
+  /** Called with launcher output (stderr) worth showing if start-up fails. */
+  evidence: (text: string) => void;
+  /** Marks a rank as failed, with the reason. */
+  fail: (rank: number, reason: string) => void;
+  /** Marks every rank not yet registered as failed. */
+  failPending: (reason: string) => void;
+}
+
+/** A launch in progress. */
+export interface Started {
+  record: Partial<LaunchRecord>;
+  /** What the launcher knows about a rank that did not register. */
+  explain: (rank: number) => Promise<string>;
+  /** Stops whatever was started (start-up failed). */
+  abort: () => Promise<void>;
+  /** Start-up succeeded: drop watchers and handles so this process may exit. */
+  settle: () => void;
+}
+
+/** Quotes one word for a POSIX shell. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The last `n` lines of a file, or "" if it cannot be read. */
+export function tailOf(path: string, n = 10): string {
+  try {
+    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-n).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/** Keeps the last `max` characters written to a stream. */
+export function collectTail(stream: NodeJS.ReadableStream | null, max = 4000): () => string {
+  let text = "";
+  stream?.setEncoding("utf8");
+  stream?.on("data", (chunk: string) => {
+    text = (text + chunk).slice(-max);
+  });
+  return () => text;
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Sends `signal` to `pid`, then waits (checking every 25 ms) until it is gone or `ms` passed. */
+export async function signalAndWait(
+  pid: number,
+  signal: NodeJS.Signals,
+  ms: number,
+): Promise<boolean> {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return true;
+  }
+  const end = Date.now() + ms;
+  while (pidAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+  return !pidAlive(pid);
+}
+
+/** Resolves with the exit code (or signal) of a child; immediately if it already exited. */
+export function exitOf(child: ChildProcess): Promise<string> {
+  if (child.exitCode !== null) return Promise.resolve(`code ${child.exitCode}`);
+  if (child.signalCode !== null) return Promise.resolve(`signal ${child.signalCode}`);
+  return new Promise((resolve) => {
+    child.once("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
+    child.once("error", (e) => resolve(`error ${e.message}`));
+  });
+}
