@@ -29,6 +29,12 @@ import {
 } from "@distarray/engines/core";
 import type { Context } from "./context.js";
 import {
+  type ArgReductionOptions,
+  argReduce,
+  type BoolReductionOptions,
+  boolReduce,
+} from "./distarray-fancy.js";
+import {
   astypeArray,
   fillArray,
   fromLocalArraysImpl,
@@ -39,18 +45,12 @@ import {
   setItem,
 } from "./distarray-ops.js";
 import {
-  type ArgReductionOptions,
-  argReduce,
-  type BoolReductionOptions,
-  boolReduce,
-} from "./distarray-fancy.js";
-import { type ReductionOptions, reduceArray } from "./distarray-reduce.js";
-import {
   type RedistributeSpec,
   redistributeArray,
   type TakeOptions,
   takeArray,
 } from "./distarray-redistribute.js";
+import { type ReductionOptions, reduceArray } from "./distarray-reduce.js";
 import { ufunc } from "./ufuncs.js";
 
 /** What a DistArray is made of; only the library builds one directly. */
