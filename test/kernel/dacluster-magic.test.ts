@@ -24,7 +24,10 @@ test("parseDaclusterArgs reads -n, --launcher and --cluster, with defaults", () 
 test("parseDaclusterArgs gives clear errors for bad values and unknown options", () => {
   assert.throws(() => parseDaclusterArgs("start", ["-n", "0"]), /positive integer; got 0/);
   assert.throws(() => parseDaclusterArgs("start", ["-n"]), /needs a value/);
-  assert.throws(() => parseDaclusterArgs("start", ["--launcher", "ssh"]), /one of local; got ssh/);
+  assert.throws(
+    () => parseDaclusterArgs("start", ["--launcher", "bogus"]),
+    /one of local, mpiexec, slurm, ssh; got bogus/,
+  );
   assert.throws(
     () => parseDaclusterArgs("stop", ["-n", "2"]),
     /unknown argument -n for %dacluster stop/,

@@ -81,12 +81,17 @@ export function collectTail(stream: NodeJS.ReadableStream | null, max = 4000): (
   return () => text;
 }
 
+/** Whether `pid` runs (a zombie, exited but not yet reaped by its new parent, does not). */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
   }
 }
 
