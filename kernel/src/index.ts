@@ -24,6 +24,7 @@ export { type IoProgress, type IoProgressHandler, setIoProgressHandler } from ".
 
 import "./io.js";
 
+export { alignOperands, broadcastLayout, broadcastShapeOf } from "./broadcast.js";
 export {
   type CreateOptions,
   type DistOrShape,
@@ -32,6 +33,12 @@ export {
   resolveDistribution,
 } from "./context-arrays.js";
 export { DistArray, type DistArrayInit, type UfuncMethods } from "./distarray.js";
+export {
+  type AdvancedIndexing,
+  assignToView,
+  setAdvancedIndexing,
+  viewOf,
+} from "./distarray-index.js";
 export { normalizeReductionAxes, type ReductionOptions } from "./distarray-reduce.js";
 export {
   DEFAULT_MAX_VALUE_FETCH,
@@ -42,10 +49,13 @@ export {
 export { type NormalOptions, Random } from "./random.js";
 export * from "./ufuncs.js";
 export * as widgets from "./widgets/index.js";
+
+import "./distarray-index-methods.js";
+
 export {
   type ArgReductionOptions,
   type BoolReductionOptions,
   isFancyIndex,
 } from "./distarray-fancy.js";
-export { type RedistributeSpec, type TakeOptions } from "./distarray-redistribute.js";
+export type { RedistributeSpec, TakeOptions } from "./distarray-redistribute.js";
 export { where } from "./where.js";

@@ -14,12 +14,14 @@ import {
   ContextError,
   IncompatibleDistributionError,
   isUfuncName,
+  NDArray,
   type Scalar,
   type UfuncName,
   type UnaryUfunc,
   ufuncArity,
   ufuncResultType,
 } from "@distarray/engines/core";
+import { alignOperands } from "./broadcast.js";
 import { DistArray } from "./distarray.js";
 import { sendUfunc } from "./distarray-ops.js";
 
@@ -47,6 +49,14 @@ export function ufunc(name: UfuncName, operands: readonly unknown[]): DistArray 
   const arity = ufuncArity(name);
   if (operands.length !== arity) {
     throw new TypeError(`${name} takes ${arity} operand(s); got ${operands.length}`);
+  }
+  // Different shapes or distributions, or NDArray operands: broadcast and align (broadcast.ts).
+  const aligned = arity === 2 ? alignOperands(operands) : undefined;
+  if (aligned !== undefined) {
+    const types = operands.map((o) =>
+      o instanceof DistArray || o instanceof NDArray ? o.dtype : (o as Scalar),
+    );
+    return sendUfunc(aligned.leader, name, aligned.operands, ufuncResultType(name, ...types));
   }
   let first: DistArray | undefined;
   for (const op of operands) {

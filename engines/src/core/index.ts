@@ -36,3 +36,5 @@ export * from "./maps-build.js";
 export * from "./distribution.js";
 export * from "./local-distribution.js";
 export * from "./redistribute-plan.js";
+export * from "./index-parse.js";
+export * from "./view.js";

@@ -50,6 +50,7 @@ export const OP_NAMES = [
   "astype",
   "copy",
   "view",
+  "assign",
   "local-shapes",
   "get-ndarrays",
   // arrays: math

@@ -12,6 +12,7 @@ import {
   isDType,
   LocalArray,
   type LocalDistribution,
+  LocalView,
   type TypedArray,
 } from "../../core/index.js";
 import type { EngineContext, OpHandler } from "../op-types.js";
@@ -87,6 +88,8 @@ export function producing(keyField: string, handle: OpHandler["handle"]): OpHand
 export function getLocalArray(ectx: EngineContext, key: string): LocalArray {
   const v = ectx.registry.get(key);
   if (v instanceof FailedArray) throw v.error;
+  // A view (core/view.ts) reads as a contiguous copy of its elements.
+  if (v instanceof LocalView) return new LocalArray(v.distribution, v.dtype, v.toContiguous());
   if (!(v instanceof LocalArray)) {
     throw new DistArrayError(
       `the object under key ${key} on engine ${ectx.rank} is not a LocalArray`,

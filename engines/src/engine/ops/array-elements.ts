@@ -8,6 +8,7 @@ import {
   DistArrayError,
   DTYPE_INFO,
   IndexError,
+  LocalView,
   readElement,
   writeElement,
 } from "../../core/index.js";
@@ -64,6 +65,11 @@ registerOp({
   kind: "request",
   handle(ectx, { args }) {
     const h = args as unknown as FillHeader;
+    const v = ectx.registry.get(argKey(h.key));
+    if (v instanceof LocalView) {
+      v.fillWith(scalarFromWire(h.value));
+      return { result: null };
+    }
     const a = getLocalArray(ectx, argKey(h.key));
     const data = a.data;
     const lanes = DTYPE_INFO[a.dtype].lanes;
@@ -118,6 +124,15 @@ registerOp({
   kind: "request",
   handle(ectx, { args }) {
     const h = args as unknown as GetItemHeader;
+    const v = ectx.registry.get(argKey(h.key));
+    if (v instanceof LocalView) {
+      const e = v.elementOf(h.index);
+      const found: GetItemReply =
+        e < 0
+          ? { found: false }
+          : { found: true, value: scalarToWire(readElement(v.dtype, v.data, e)) };
+      return { result: found };
+    }
     const a = getLocalArray(ectx, argKey(h.key));
     const pos = localPosition(a, h.index);
     const result: GetItemReply =
@@ -133,6 +148,12 @@ registerOp({
   kind: "request",
   handle(ectx, { args }) {
     const h = args as unknown as SetItemHeader;
+    const v = ectx.registry.get(argKey(h.key));
+    if (v instanceof LocalView) {
+      const e = v.elementOf(h.index);
+      if (e >= 0) writeElement(v.dtype, v.data, e, scalarFromWire(h.value));
+      return { result: { found: e >= 0 } satisfies SetItemReply };
+    }
     const a = getLocalArray(ectx, argKey(h.key));
     const pos = localPosition(a, h.index);
     if (pos >= 0) writeElement(a.dtype, a.data, pos, scalarFromWire(h.value));

@@ -7,6 +7,7 @@
 import {
   type BinaryUfunc,
   binaryLoop,
+  broadcastShapes,
   castInto,
   contiguousOperand,
   DistArrayError,
@@ -42,11 +43,20 @@ registerOp({
     for (const o of h.operands) {
       if ("key" in o) {
         const a = getLocalArray(ectx, argKey(o.key));
+        // Broadcast operands (kernel/src/broadcast.ts) have length-1 local axes; the
+        // result takes the layout of the operand with the full local shape.
         if (like !== undefined && a.localShape.join() !== like.localShape.join()) {
-          throw new DistArrayError(
-            `${name}: local shapes differ on engine ${ectx.rank}: [${like.localShape}] vs [${a.localShape}]`,
-            { code: "DA_ERR_SHAPE" },
-          );
+          const full = broadcastShapes(like.localShape, a.localShape);
+          if (
+            full === null ||
+            (full.join() !== like.localShape.join() && full.join() !== a.localShape.join())
+          ) {
+            throw new DistArrayError(
+              `${name}: local shapes differ on engine ${ectx.rank}: [${like.localShape}] vs [${a.localShape}]`,
+              { code: "DA_ERR_SHAPE" },
+            );
+          }
+          if (full.join() === a.localShape.join() && a.ndim >= like.ndim) like = a;
         }
         like ??= a;
         operands.push(contiguousOperand(a.dtype, a.data, a.localShape));

@@ -9,6 +9,7 @@ export const OP_GROUPS = [
   "./array-elements.js",
   "./array-math.js",
   "./array-reduce.js",
+  "./view-ops.js",
   "./redistribute.js",
   "./fancy.js",
 ];

@@ -1,0 +1,173 @@
+// Views (a.at), setAt and views of views on real engines (2 and 4), for every layout of
+// array-cases.ts (b, c, block-cyclic, n, u), 1-d to 3-d, against NumPy's results
+// (test/fixtures/index/basic.json from scripts/gen-index-fixtures.py).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type Context, DistArray, NDArray, slice } from "distarray";
+import { repoRoot } from "../helpers/paths.js";
+import { LAYOUTS, startEngines } from "./array-cases.js";
+
+interface Basic {
+  shape: number[];
+  index: string;
+  resultShape: number[];
+  values: number[];
+}
+interface Nested extends Basic {
+  index2: string;
+}
+interface Assign {
+  shape: number[];
+  index: string;
+  valueShape: number[];
+  value: number[];
+  after: number[];
+}
+const fixtures = JSON.parse(
+  readFileSync(join(repoRoot, "test", "fixtures", "index", "basic.json"), "utf8"),
+) as { basic: Basic[]; nested: Nested[]; assign: Assign[] };
+
+function arange(shape: number[]): NDArray {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return new NDArray({
+    dtype: "float64",
+    shape,
+    data: Float64Array.from({ length: n }, (_, i) => i),
+  });
+}
+
+async function values(a: DistArray): Promise<{ shape: number[]; values: number[] }> {
+  const x = await a.toArray();
+  return { shape: x.shape, values: Array.from(x.data as Float64Array) };
+}
+
+for (const engines of [2, 4]) {
+  describe(`views on ${engines} engines`, () => {
+    let ctx: Context;
+    let stop: () => Promise<void>;
+    before(async () => {
+      ({ ctx, stop } = await startEngines(engines));
+    });
+    after(async () => {
+      await stop();
+    });
+
+    it("at(index) gives NumPy's values for every layout", async () => {
+      for (const layout of LAYOUTS) {
+        for (const c of fixtures.basic) {
+          const what = `${layout.name} [${c.shape}] [${c.index}]`;
+          const a = ctx.fromArray(arange(c.shape), { distribution: layout.make(ctx, c.shape) });
+          const v = a.at(c.index);
+          assert.ok(v instanceof DistArray, what);
+          assert.deepEqual(v.shape, c.resultShape, what);
+          assert.deepEqual(await values(v), { shape: c.resultShape, values: c.values }, what);
+          // Element access and local pieces agree with the gathered view.
+          if (v.size > 0) {
+            const last = v.shape.map((n) => n - 1);
+            assert.equal(await v.get(last), c.values[c.values.length - 1], what);
+          }
+          const shapes = await v.localShapes();
+          assert.equal(shapes.length, v.targets.length, what);
+          assert.equal(
+            shapes.reduce((n, s) => n + s.reduce((m, k) => m * k, 1), 0),
+            v.size,
+            what,
+          );
+        }
+      }
+    });
+
+    it("views of views compose", async () => {
+      for (const layout of LAYOUTS) {
+        for (const c of fixtures.nested) {
+          const what = `${layout.name} [${c.shape}] [${c.index}][${c.index2}]`;
+          const a = ctx.fromArray(arange(c.shape), { distribution: layout.make(ctx, c.shape) });
+          const v = a.at(c.index).at(c.index2);
+          assert.deepEqual(await values(v), { shape: c.resultShape, values: c.values }, what);
+        }
+      }
+    });
+
+    it("setAt with NDArrays and scalars writes through to the base", async () => {
+      for (const layout of LAYOUTS) {
+        for (const c of fixtures.assign) {
+          const what = `${layout.name} [${c.shape}] [${c.index}] = (${c.valueShape})`;
+          const a = ctx.fromArray(arange(c.shape), { distribution: layout.make(ctx, c.shape) });
+          const value =
+            c.valueShape.length === 0
+              ? c.value[0]!
+              : new NDArray({
+                  dtype: "float64",
+                  shape: c.valueShape,
+                  data: Float64Array.from(c.value),
+                });
+          await a.setAt(c.index, value);
+          assert.deepEqual((await values(a)).values, c.after, what);
+        }
+      }
+    });
+
+    it("writes through a view show in the base and the reverse; ops run on views", async () => {
+      for (const layout of LAYOUTS) {
+        const shape = [5, 7];
+        const a = ctx.fromArray(arange(shape), { distribution: layout.make(ctx, shape) });
+        const v = a.at([slice(null, null, -2), slice(1, 6)]);
+        await v.fill(-1);
+        const base = (await values(a)).values;
+        for (let i = 0; i < 5; i++) {
+          for (let j = 0; j < 7; j++) {
+            const inView = i % 2 === 0 && j >= 1 && j < 6;
+            assert.equal(base[i * 7 + j], inView ? -1 : i * 7 + j, `${layout.name} ${i},${j}`);
+          }
+        }
+        await a.set([4, 1], 100);
+        assert.equal(await v.get([0, 0]), 100);
+        await v.set([2, 4], 200);
+        assert.equal(await a.get([0, 5]), 200);
+        // ufuncs, reductions, astype and copy of a view.
+        const w = a.at("1:4, ::3");
+        const x = (await w.toArray()).data as Float64Array;
+        assert.deepEqual(
+          Array.from((await w.multiply(2).toArray()).data as Float64Array),
+          Array.from(x, (e) => e * 2),
+        );
+        assert.equal(
+          await w.sum().item(),
+          x.reduce((s, e) => s + e, 0),
+        );
+        assert.deepEqual(
+          Array.from((await w.astype("int32").toArray()).data as Int32Array),
+          Array.from(x),
+        );
+        const cp = w.copy();
+        await a.fill(0);
+        assert.deepEqual(Array.from((await cp.toArray()).data as Float64Array), Array.from(x));
+        assert.deepEqual(
+          Array.from((await w.toArray()).data as Float64Array),
+          Array.from(x, () => 0),
+        );
+        // setAt with a DistArray of the same distribution (engine to engine).
+        const src = w.add(5);
+        await w.setAt("...", src);
+        assert.deepEqual(
+          Array.from((await w.toArray()).data as Float64Array),
+          Array.from(x, () => 5),
+        );
+      }
+    });
+
+    it("an integer index keeps only the owning targets", async () => {
+      const a = ctx.fromArray(arange([8, 3]), { distribution: LAYOUTS[0]!.make(ctx, [8, 3]) });
+      const row = a.at(7);
+      assert.equal(row.targets.length, 1);
+      assert.equal(row.targets[0], a.distribution.owningTargets([7, 0])[0]);
+      assert.deepEqual((await values(row)).values, [21, 22, 23]);
+      const el = a.at("7, 2");
+      assert.deepEqual(el.shape, []);
+      assert.equal(await el.item(), 23);
+    });
+  });
+}
