@@ -10,6 +10,8 @@ import type { OpName } from "@distarray/engines/core/protocol";
 import { type OperandWire, scalarToWire } from "@distarray/engines/engine/ops/array-types";
 import type { WhereHeader } from "@distarray/engines/engine/ops/fancy";
 import { DistArray } from "./distarray.js";
+import { fancyAt, setAtMask } from "./distarray-fancy.js";
+import { setAdvancedIndexing } from "./distarray-index.js";
 import { wrapNew } from "./distarray-ops.js";
 
 function isScalar(v: unknown): v is Scalar {
@@ -70,3 +72,9 @@ export function where(cond: DistArray, x: DistArray | Scalar, y: DistArray | Sca
   return wrapNew(ctx, cond.distribution, dtype, newKey);
 }
 
+// Index arrays and masks in `a.at(...)` / `a.setAt(...)` (the dispatch is in
+// distarray-index.ts). Installed here, a module loaded after DistArray is defined.
+setAdvancedIndexing({
+  at: (a, index) => fancyAt(a, index),
+  setAt: (a, index, value) => setAtMask(a, index, value),
+});
