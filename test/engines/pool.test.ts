@@ -1,9 +1,16 @@
-// The engine's buffer pool (reuse, size classes, memory limit) and registry (typed missing-key
-// error, buffers returned to the pool when the last entry sharing them goes). No network.
+// The engine's buffer pool (reuse, size classes, memory limit, the bounded cache of freed
+// ArrayBuffers, the WebAssembly heap) and registry (typed missing-key error, buffers
+// returned to the pool when the last entry sharing them goes). No network.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DistArrayError, MemoryLimitError } from "@distarray/engines/core/errors";
-import { POOL_MIN_BYTES, Pool, sizeClass } from "@distarray/engines/engine/pool";
+import { heapOf } from "@distarray/engines/core/wasm/heap";
+import {
+  DEFAULT_POOL_CACHE_BYTES,
+  POOL_MIN_BYTES,
+  Pool,
+  sizeClass,
+} from "@distarray/engines/engine/pool";
 import { EngineRegistry } from "@distarray/engines/engine/registry";
 
 const MiB = 1024 * 1024;
@@ -21,7 +28,7 @@ describe("buffer pool", () => {
   });
 
   it("hands released memory out again (no fresh allocation) and keeps accounts", () => {
-    const pool = new Pool({ limit: 64 * MiB, rank: 3 });
+    const pool = new Pool({ limit: 64 * MiB, rank: 3, wasmBytes: 0 });
     const a = pool.allocate("float64", 1_000_000);
     assert.ok(a instanceof Float64Array);
     assert.equal(a.length, 1_000_000);
@@ -78,12 +85,46 @@ describe("buffer pool", () => {
   });
 
   it("drops cached buffers when the limit needs the room", () => {
-    const pool = new Pool({ limit: 4 * MiB, rank: 0 });
+    const pool = new Pool({ limit: 4 * MiB, rank: 0, wasmBytes: 0 });
     pool.release(pool.allocateBytes(3 * MiB));
     assert.equal(pool.cached, 3 * MiB);
     const b = pool.allocateBytes(2 * MiB);
     assert.equal(b.byteLength, 2 * MiB);
     assert.ok(pool.inUse + pool.cached <= 4 * MiB);
+  });
+
+  it("keeps at most cacheBytes of freed ArrayBuffers", () => {
+    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmBytes: 0, cacheBytes: 3 * MiB });
+    assert.equal(new Pool({ limit: MiB, rank: 0 }).cacheBytes, DEFAULT_POOL_CACHE_BYTES);
+    const bufs = [1, 2, 3, 4].map(() => pool.allocateBytes(MiB));
+    for (const b of bufs) pool.release(b);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.cached, 3 * MiB);
+  });
+
+  it("allocates in the WebAssembly heap, reuses its blocks and falls back past its cap", () => {
+    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmBytes: 8 * MiB });
+    assert.ok(pool.heap, "kernels module built and loaded");
+    const a = pool.allocate("float64", 500_000);
+    assert.equal(heapOf(a), pool.heap);
+    assert.equal(a.byteOffset % 16, 0);
+    assert.equal(pool.inUse, sizeClass(4_000_000));
+    assert.ok(pool.owns(a));
+    pool.release(a);
+    assert.equal(pool.owns(a), false);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.cached, sizeClass(4_000_000), "freed heap memory is held for reuse");
+    const b = pool.allocate("float64", 500_000, { zero: true });
+    assert.equal(b.byteOffset, a.byteOffset);
+    assert.equal(pool.reused, 1);
+    assert.ok(b.every((v) => v === 0));
+    const c = pool.allocate("float64", 1_000_000);
+    assert.equal(heapOf(c), undefined, "past the heap's cap: an ordinary ArrayBuffer");
+    assert.equal(pool.inUse, sizeClass(4_000_000) + sizeClass(8_000_000));
+    pool.release(c);
+    pool.release(b);
+    assert.equal(pool.inUse, 0);
+    assert.equal(new Pool({ limit: MiB, rank: 0, wasmBytes: 0 }).heap, undefined);
   });
 });
 

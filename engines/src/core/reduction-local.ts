@@ -16,8 +16,49 @@ import {
 } from "./reduction-sum.js";
 import type { ReductionOp, ReductionPlan } from "./reductions.js";
 import type { StridedOperand } from "./strided.js";
+import { heapOf, pointerIn, type WasmHeap } from "./wasm/heap.js";
 
 type Num = ArrayLike<number>;
+
+/**
+ * The WebAssembly heap holding a float64/float32 operand whose runs are contiguous (the
+ * SIMD kernels then sum them in place), or undefined.
+ */
+function wasmRuns(op: StridedOperand, acc: DType, stride: number): WasmHeap | undefined {
+  if (stride !== 1 || op.dtype !== acc || (acc !== "float64" && acc !== "float32"))
+    return undefined;
+  return heapOf(op.data);
+}
+
+/** True if outOffsets[o] = outOffsets[0] + o (the kept axes are one contiguous row). */
+function contiguousOutputs(outOffsets: Float64Array): boolean {
+  const first = outOffsets[0] ?? 0;
+  for (let o = 1; o < outOffsets.length; o++) if (outOffsets[o] !== first + o) return false;
+  return true;
+}
+
+/**
+ * Runs `body` with a zeroed scratch array of `n` elements in `heap` (pointer and view),
+ * freeing it afterwards; returns false (body not run) when the heap has no room.
+ */
+function withScratch(
+  heap: WasmHeap,
+  single: boolean,
+  n: number,
+  body: (p: number, view: Float64Array | Float32Array) => void,
+): boolean {
+  const bytes = heap.allocate(n * (single ? 4 : 8), { zero: true });
+  if (bytes === undefined) return false;
+  try {
+    const view = single
+      ? new Float32Array(bytes.buffer, bytes.byteOffset, n)
+      : new Float64Array(bytes.buffer, bytes.byteOffset, n);
+    body(bytes.byteOffset, view);
+  } finally {
+    heap.free(bytes);
+  }
+  return true;
+}
 
 /** Reads element k of `data` (dtype `from`) as a value of float/complex-part precision. */
 function toFloat(from: DType, data: TypedArray, k: number, single: boolean): number {
@@ -70,6 +111,19 @@ function sumOuterOnly(op: StridedOperand, plan: ReductionPlan, acc: DType): Type
   if (kind === "f" && (op.dtype === acc || srcKind !== "f")) {
     const out = new DTYPE_INFO[acc].storage(nOut) as Float64Array;
     const single = acc === "float32";
+    const heap = wasmRuns(op, acc, 1);
+    if (heap !== undefined && nOut > 0 && contiguousOutputs(outOffsets)) {
+      // Row accumulation in SIMD: out += slice, slice by slice, in memory order.
+      const accumulate = single ? heap.kernels.acc_f32 : heap.kernels.acc_f64;
+      const done = withScratch(heap, single, nOut, (p, view) => {
+        const first = pointerIn(heap, op.data as Float64Array, outOffsets[0]!);
+        const item = single ? 4 : 8;
+        for (let r = 0; r < runOffsets.length; r++)
+          accumulate(p, first + runOffsets[r]! * item, nOut);
+        out.set(view);
+      });
+      if (done) return out;
+    }
     for (let r = 0; r < runOffsets.length; r++) {
       const base = runOffsets[r]!;
       if (single)
@@ -134,6 +188,7 @@ export function reduceSums(op: StridedOperand, plan: ReductionPlan, acc: DType):
   const direct = op.dtype === acc;
   const scratch = direct ? new Float64Array(0) : new Float64Array(len * lanes);
   const cell = new Float64Array(2);
+  const heap = wasmRuns(op, acc, s);
   for (let o = 0; o < nOut; o++) {
     if (kind === "c") {
       cell[0] = 0;
@@ -148,6 +203,15 @@ export function reduceSums(op: StridedOperand, plan: ReductionPlan, acc: DType):
       continue;
     }
     let total = 0;
+    if (heap !== undefined) {
+      const sum = single ? heap.kernels.sum_f32 : heap.kernels.sum_f64;
+      for (let r = 0; r < runOffsets.length; r++) {
+        const p = pointerIn(heap, op.data as Float64Array, plan.outOffsets[o]! + runOffsets[r]!);
+        total = single ? Math.fround(total + sum(p, len)) : total + sum(p, len);
+      }
+      out[o] = total;
+      continue;
+    }
     for (let r = 0; r < runOffsets.length; r++) {
       const start = plan.outOffsets[o]! + runOffsets[r]!;
       const [d, off, st] = direct
@@ -186,6 +250,18 @@ export function reduceMoments(
     const d = op.data as Num;
     const { outOffsets } = plan;
     for (let o = 0; o < nOut; o++) mean[o] = n === 0 ? 0 : r(sums[o]! / n);
+    const heap = single ? undefined : wasmRuns(op, acc, 1);
+    if (heap !== undefined && nOut > 0 && contiguousOutputs(outOffsets)) {
+      // SIMD: m2 += (slice - mean)^2, slice by slice, in memory order.
+      const done = withScratch(heap, false, 2 * nOut, (p, view) => {
+        view.set(mean, nOut);
+        const first = pointerIn(heap, op.data as Float64Array, outOffsets[0]!);
+        for (let q = 0; q < runOffsets.length; q++)
+          heap.kernels.accsq_f64(p, first + runOffsets[q]! * 8, p + 8 * nOut, nOut);
+        m2.set(view.subarray(0, nOut));
+      });
+      if (done) return { mean, m2 };
+    }
     for (let q = 0; q < runOffsets.length; q++) {
       const base = runOffsets[q]!;
       for (let o = 0; o < nOut; o++) {
@@ -196,8 +272,10 @@ export function reduceMoments(
     return { mean, m2 };
   }
   const lanes = complex ? 2 : 1;
-  const scratch = new Float64Array(len * lanes);
-  const sq = new Float64Array(len);
+  const direct = op.dtype === acc;
+  const heap = wasmRuns(op, acc, s);
+  const scratch = new Float64Array(direct && !complex ? 0 : len * lanes);
+  const sq = new Float64Array(heap === undefined ? len : 0);
   for (let o = 0; o < nOut; o++) {
     if (n === 0) continue;
     let mr: number;
@@ -213,8 +291,27 @@ export function reduceMoments(
       mean[o] = mr;
     }
     let total = 0;
+    if (heap !== undefined) {
+      const sqdev = single ? heap.kernels.sqdev_f32 : heap.kernels.sqdev_f64;
+      for (let q = 0; q < runOffsets.length; q++) {
+        const p = pointerIn(heap, op.data as Float64Array, plan.outOffsets[o]! + runOffsets[q]!);
+        total = r(total + sqdev(p, len, mr));
+      }
+      m2[o] = total;
+      continue;
+    }
     for (let q = 0; q < runOffsets.length; q++) {
       const start = plan.outOffsets[o]! + runOffsets[q]!;
+      if (direct && !complex) {
+        // Same dtype as the accumulator: read in place (no cast copy).
+        const d = op.data as Num;
+        for (let i = 0; i < len; i++) {
+          const v = r(d[start + i * s]! - mr);
+          sq[i] = r(v * v);
+        }
+        total = r(total + (single ? pairwiseSum32(sq, 0, len, 1) : pairwiseSum64(sq, 0, len, 1)));
+        continue;
+      }
       const x = castRun(op, start, len, s, acc, scratch);
       for (let i = 0; i < len; i++) {
         if (complex) {

@@ -125,6 +125,11 @@ export interface BufferPool {
   release(view: ArrayBufferView): void;
   /** True if the view's memory came from this pool and is in use. */
   owns(view: ArrayBufferView): boolean;
+  /**
+   * The identity of the allocation `view` lies in (equal for views of one allocation); when
+   * absent, the view's ArrayBuffer is the identity.
+   */
+  blockOf?(view: ArrayBufferView): unknown;
 }
 
 /** A reduction operator: a name, or a function combining two values (must be associative). */

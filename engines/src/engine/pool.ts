@@ -1,12 +1,60 @@
 /**
- * The engine's buffer pool with its memory limit. Buffers of POOL_MIN_BYTES and more are
- * kept on release, in size classes (1/8 steps between powers of two, so at most 12.5% slack)
- * and handed out again: reused memory is already paged in, fresh memory is ~50x slower to
- * touch. Cached buffers do not count as in use and are dropped when the limit needs room.
+ * The engine's buffer pool with its memory limit.
+ *
+ * Arrays live in a WebAssembly heap (core/wasm/heap.ts: one shared WebAssembly.Memory
+ * with an allocator) when the kernels module is built and the heap has room, so that the
+ * SIMD kernels run on them in place; the heap reuses freed blocks (already paged in) but
+ * cannot give memory back to the system, so it is capped at `wasmBytes`.
+ *
+ * Beyond the heap, buffers are ordinary ArrayBuffers. Those of POOL_MIN_BYTES and more are
+ * kept on release, in size classes (1/8 steps between powers of two, so at most 12.5%
+ * slack) and handed out again: reused memory is already paged in, fresh memory is ~50x
+ * slower to touch. At most `cacheBytes` are kept (the rest is dropped for the garbage
+ * collector to return); cached buffers do not count as in use and are dropped when the
+ * limit needs room.
  */
+import { readFileSync } from "node:fs";
 import { DTYPE_INFO, type DType, type TypedArray } from "../core/dtypes.js";
 import { MemoryLimitError } from "../core/errors.js";
+import { WASM_MAX_BYTES, WasmHeap } from "../core/wasm/heap.js";
 import type { BufferPool } from "./op-types.js";
+
+/** Default of the pool's `cacheBytes` option: freed ArrayBuffers kept for reuse. */
+export const DEFAULT_POOL_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** Default cap of the WebAssembly heap (`wasmBytes`): 3 GiB, below wasm32's 4 GiB. */
+export const DEFAULT_WASM_HEAP_BYTES = 3 * 1024 ** 3;
+
+let kernelBytes: Uint8Array | null | undefined;
+
+/** The built kernels module (engines/dist/core/wasm/kernels.wasm), or null if absent. */
+export function loadKernelBytes(): Uint8Array | null {
+  if (kernelBytes === undefined) {
+    try {
+      kernelBytes = new Uint8Array(
+        readFileSync(new URL("../core/wasm/kernels.wasm", import.meta.url)),
+      );
+    } catch {
+      kernelBytes = null;
+    }
+  }
+  return kernelBytes;
+}
+
+/** Options of a Pool. */
+export interface PoolOptions {
+  /** Bytes that may be in use at once. */
+  limit: number;
+  /** The engine's rank (named in errors). */
+  rank: number;
+  /** Freed ArrayBuffer bytes kept for reuse (default DEFAULT_POOL_CACHE_BYTES). */
+  cacheBytes?: number;
+  /**
+   * Cap of the WebAssembly heap in bytes (default: the smaller of the limit and
+   * DEFAULT_WASM_HEAP_BYTES); 0 disables it (plain ArrayBuffers and JS loops only).
+   */
+  wasmBytes?: number;
+}
 
 /** Smaller buffers are allocated fresh and not cached. */
 export const POOL_MIN_BYTES = 64 * 1024;
@@ -34,25 +82,42 @@ function formatBytes(n: number): string {
 export class Pool implements BufferPool {
   readonly limit: number;
   readonly rank: number;
+  /** Freed ArrayBuffer bytes kept for reuse. */
+  readonly cacheBytes: number;
+  /** The WebAssembly heap, if the kernels module is available and it is enabled. */
+  readonly heap: WasmHeap | undefined;
   #inUse = 0;
   #cached = 0;
   #free = new Map<number, ArrayBuffer[]>();
   #held = new WeakMap<ArrayBuffer, Held>();
-  /** Allocations served from the cache (for tests and status). */
-  reused = 0;
+  /** Accounted size of each live heap block, by address. */
+  #wasmSizes = new Map<number, number>();
+  #reused = 0;
 
-  constructor(options: { limit: number; rank: number }) {
+  constructor(options: PoolOptions) {
     this.limit = options.limit;
     this.rank = options.rank;
+    this.cacheBytes = options.cacheBytes ?? DEFAULT_POOL_CACHE_BYTES;
+    const wasmBytes = Math.min(
+      options.wasmBytes ?? Math.min(this.limit, DEFAULT_WASM_HEAP_BYTES),
+      WASM_MAX_BYTES - 65536,
+    );
+    const bytes = wasmBytes > 0 ? loadKernelBytes() : null;
+    this.heap = bytes ? WasmHeap.create(bytes, { maxBytes: wasmBytes }) : undefined;
+  }
+
+  /** Allocations served from reused memory (for tests and status). */
+  get reused(): number {
+    return this.#reused + (this.heap?.reused ?? 0);
   }
 
   get inUse(): number {
     return this.#inUse;
   }
 
-  /** Bytes held in the cache for reuse. */
+  /** Bytes held for reuse: cached ArrayBuffers and free WebAssembly heap memory. */
   get cached(): number {
-    return this.#cached;
+    return this.#cached + (this.heap?.freeBytes ?? 0);
   }
 
   check(bytes: number): void {
@@ -68,12 +133,18 @@ export class Pool implements BufferPool {
   allocateBytes(byteLength: number, options: { zero?: boolean } = {}): Uint8Array {
     this.check(byteLength);
     const size = sizeClass(byteLength);
+    const w = this.heap?.allocate(size, options);
+    if (w !== undefined) {
+      this.#inUse += size;
+      this.#wasmSizes.set(w.byteOffset, size);
+      return new Uint8Array(w.buffer, w.byteOffset, byteLength);
+    }
     let buf: ArrayBuffer | undefined;
     if (size >= POOL_MIN_BYTES) {
       buf = this.#free.get(size)?.pop();
       if (buf) {
         this.#cached -= size;
-        this.reused++;
+        this.#reused++;
         if (options.zero) new Uint8Array(buf, 0, byteLength).fill(0);
       }
     }
@@ -90,10 +161,17 @@ export class Pool implements BufferPool {
     if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`bad element count ${size}`);
     const info = DTYPE_INFO[dtype];
     const bytes = this.allocateBytes(size * info.itemsize, options);
-    return new info.storage(bytes.buffer, 0, size * info.lanes) as TypedArray;
+    return new info.storage(bytes.buffer, bytes.byteOffset, size * info.lanes) as TypedArray;
   }
 
   release(view: ArrayBufferView): void {
+    const start = this.heap?.blockOf(view);
+    if (start !== undefined) {
+      this.heap!.free(view);
+      this.#inUse -= this.#wasmSizes.get(start) ?? 0;
+      this.#wasmSizes.delete(start);
+      return;
+    }
     const buf = view.buffer as ArrayBuffer;
     const h = this.#held.get(buf);
     if (!h?.live) return;
@@ -104,11 +182,20 @@ export class Pool implements BufferPool {
     list.push(buf);
     this.#free.set(h.size, list);
     this.#cached += h.size;
-    this.#evict(this.#inUse + this.#cached - this.limit);
+    this.#evict(Math.max(this.#inUse + this.#cached - this.limit, this.#cached - this.cacheBytes));
   }
 
   owns(view: ArrayBufferView): boolean {
+    if (this.heap?.owns(view)) return true;
     return this.#held.get(view.buffer as ArrayBuffer)?.live === true;
+  }
+
+  /**
+   * The identity of the allocation `view` lies in (views of one allocation share it): the
+   * block's address for WebAssembly heap memory, else the ArrayBuffer.
+   */
+  blockOf(view: ArrayBufferView): unknown {
+    return this.heap?.blockOf(view) ?? view.buffer;
   }
 
   /** Drops cached buffers (largest first) until `bytes` are freed; all if bytes is Infinity. */

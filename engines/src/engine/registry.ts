@@ -1,6 +1,6 @@
 /**
  * The engine's objects by key. An entry whose value has a `data` typed array owns that
- * buffer; the buffer returns to the pool when the last entry sharing its ArrayBuffer goes.
+ * buffer; the buffer returns to the pool when the last entry sharing its allocation goes.
  */
 import { DistArrayError } from "../core/errors.js";
 import type { BufferPool, Registry } from "./op-types.js";
@@ -15,7 +15,8 @@ export class EngineRegistry implements Registry {
   readonly rank: number;
   #pool: BufferPool;
   #map = new Map<string, unknown>();
-  #refs = new Map<ArrayBufferLike, number>();
+  /** Entries per allocation (the pool's blockOf identity, else the ArrayBuffer). */
+  #refs = new Map<unknown, number>();
 
   constructor(options: { pool: BufferPool; rank: number }) {
     this.#pool = options.pool;
@@ -38,7 +39,10 @@ export class EngineRegistry implements Registry {
 
   set(key: string, value: unknown): void {
     const d = dataOf(value);
-    if (d) this.#refs.set(d.buffer, (this.#refs.get(d.buffer) ?? 0) + 1);
+    if (d) {
+      const b = this.#block(d);
+      this.#refs.set(b, (this.#refs.get(b) ?? 0) + 1);
+    }
     if (this.#map.has(key)) this.delete(key);
     this.#map.set(key, value);
   }
@@ -49,12 +53,13 @@ export class EngineRegistry implements Registry {
     this.#map.delete(key);
     const d = dataOf(value);
     if (d) {
-      const n = (this.#refs.get(d.buffer) ?? 1) - 1;
+      const b = this.#block(d);
+      const n = (this.#refs.get(b) ?? 1) - 1;
       if (n <= 0) {
-        this.#refs.delete(d.buffer);
+        this.#refs.delete(b);
         this.#pool.release(d);
       } else {
-        this.#refs.set(d.buffer, n);
+        this.#refs.set(b, n);
       }
     }
     return true;
@@ -66,7 +71,11 @@ export class EngineRegistry implements Registry {
 
   /** True if some entry's `data` lives in the same ArrayBuffer as `view`. */
   references(view: ArrayBufferView): boolean {
-    return this.#refs.has(view.buffer);
+    return this.#refs.has(this.#block(view));
+  }
+
+  #block(view: ArrayBufferView): unknown {
+    return this.#pool.blockOf?.(view) ?? view.buffer;
   }
 
   keys(): string[] {
