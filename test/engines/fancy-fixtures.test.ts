@@ -206,6 +206,54 @@ describe("fancy indexing against NumPy on 4 engines", () => {
     });
   }
 
+  it("works on views and views of views: redistribute, masks, argmax and masked assignment", async () => {
+    const x = new NDArray({
+      dtype: "float64",
+      shape: [5, 6],
+      data: Float64Array.from({ length: 30 }, (_, i) => i),
+    });
+    for (const layout of LAYOUTS) {
+      const a = ctx.fromArray(x, { distribution: layout.make(ctx, [5, 6]) });
+      const v = a.at("::-2, 1:");
+      const vv = v.at(":, ::2");
+      for (const w of [v, vv]) {
+        const arr = await w.toArray();
+        const values = Array.from(arr.data as Float64Array);
+        assertSameArray(await w.redistribute({ dist: "cn" }).toArray(), arr, "redistributed view");
+        const mask = new NDArray({
+          dtype: "bool",
+          shape: arr.shape,
+          data: Uint8Array.from(values, (e) => (e > 12 ? 1 : 0)),
+        });
+        const sel = await w.at(mask);
+        assert.deepEqual(
+          Array.from((await sel.toArray()).data as Float64Array),
+          values.filter((e) => e > 12),
+          `${layout.name} view mask`,
+        );
+        const best = values.indexOf(Math.max(...values));
+        assert.equal(await w.argmax().item(), BigInt(best));
+      }
+      // Rows 4, 2, 0 and columns 1, 3, 5 of `a`; writes go through to it.
+      const arr = await vv.toArray();
+      const mask = new NDArray({
+        dtype: "bool",
+        shape: arr.shape,
+        data: Uint8Array.from(arr.data as Float64Array, (e) => (e > 12 ? 1 : 0)),
+      });
+      await vv.setAt(mask, -1);
+      const want = Float64Array.from(x.data as Float64Array);
+      for (const r of [4, 2, 0]) {
+        for (const c of [1, 3, 5]) if (want[r * 6 + c]! > 12) want[r * 6 + c] = -1;
+      }
+      assert.deepEqual(
+        Array.from((await a.toArray()).data as Float64Array),
+        Array.from(want),
+        `${layout.name} setAt through a view of a view`,
+      );
+    }
+  });
+
   it("rejects indices out of range, masks of another shape and empty argmin", async () => {
     const a = ctx.fromArray(new NDArray({ dtype: "float64", shape: [4, 3] }));
     assert.throws(() => a.take([4], { axis: 0 }), IndexError);

@@ -24,6 +24,7 @@ import {
   finalizePartial,
   type LocalArray,
   type LocalDistribution,
+  LocalView,
   type Partial,
   type ReductionOp,
   reduceLocal,
@@ -316,12 +317,20 @@ registerOp({
     const key = argKey(h.key);
     const a = ectx.registry.has(key) ? getLocalArray(ectx, key) : undefined;
     const mask = a === undefined ? undefined : maskBytes(ectx, a, h.maskKey);
+    // A view reads as a contiguous copy; what is written to the copy goes back through it.
+    const entry = a === undefined ? undefined : ectx.registry.get(key);
+    const writeBack = (): { result: null } => {
+      if (entry instanceof LocalView && a !== undefined) {
+        entry.assign(contiguousOperand(a.dtype, a.data, a.localShape));
+      }
+      return { result: null };
+    };
     if (h.value !== undefined) {
       if (a === undefined || mask === undefined) return { result: null };
       const store = scalarStorer(a.dtype, a.data);
       const v = scalarFromWire(h.value);
       for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) store(i, v);
-      return { result: null };
+      return writeBack();
     }
     const comm = ectx.comm();
     const valuesDist = fromWire(h.values);
@@ -376,7 +385,7 @@ registerOp({
         }
       }
     });
-    return { result: null };
+    return writeBack();
   },
 });
 
