@@ -40,6 +40,18 @@ describe("plotArrayDistribution", () => {
     });
   }
 
+  it("on a subset of engines, elements hold ranks in the array's own grid", async () => {
+    const a = t.ctx.zeros([6, 4], { dist: "bn", targets: [1, 3] });
+    const p = await da.plotArrayDistribution(a);
+    assert.deepEqual(p.targets, [1, 3]);
+    const engine = await p.toArray();
+    assert.deepEqual(
+      Array.from(engine.data as Int32Array),
+      Array.from(da.processAssignment(a.distribution).data as Int32Array),
+    );
+    assert.deepEqual(new Set(engine.data as Int32Array), new Set([0, 1]));
+  });
+
   it("writes the global map and the local arrays as SVG or HTML by extension", async () => {
     const a = t.ctx.fromFunction((i, j) => i + j / 10, [4, 6], { dist: "bb" });
     const globalSvg = join(dir, "global.svg");

@@ -9,7 +9,7 @@
 import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { DistArrayError, type Distribution, NDArray } from "@distarray/engines/core";
-import type { DistArray } from "../distarray.js";
+import { DistArray } from "../distarray.js";
 import { displayBundle, inKernel } from "../jupyter/api.js";
 import { procmapBundle } from "./procmap-bundle.js";
 import { computeProcmapPayload } from "./procmap-payload.js";
@@ -78,8 +78,9 @@ function checkOptions(options: PlotArrayDistributionOptions): void {
 }
 
 /**
- * The owner rank of every element of a distribution as an int32 NDArray (C order). Each
- * rank's elements are found from its own global indices, so every element is visited once.
+ * The owner rank of every element of a distribution as an int32 NDArray (C order), computed
+ * on the client (plotArrayDistribution computes the same on the engines). Each rank's
+ * elements are found from its own global indices, so every element is visited once.
  */
 export function processAssignment(distribution: Distribution): NDArray {
   const shape = [...distribution.shape];
@@ -100,6 +101,27 @@ export function processAssignment(distribution: Distribution): NDArray {
     fill(0, 0);
   }
   return out;
+}
+
+/**
+ * Runs on each engine (as source text; `da` there is the engine's core module): a LocalArray
+ * laid out like the argument's piece, every element the piece's rank in the process grid.
+ */
+const ASSIGNMENT_SOURCE = `(local) => da.LocalArray.fromFunction(
+  () => local.distribution.rank, local.distribution, { dtype: "int32" })`;
+
+/**
+ * The process-assignment DistArray, computed where the data lives: each engine fills its own
+ * piece with its rank in `a`'s process grid (nothing travels but the function's source).
+ */
+async function engineAssignment(a: DistArray): Promise<DistArray> {
+  const result = await a.context.apply(ASSIGNMENT_SOURCE, [a], { targets: a.targets });
+  if (!(result instanceof DistArray)) {
+    throw new DistArrayError("engines did not return the process assignment as a DistArray", {
+      code: "DA_ERR_ENGINE",
+    });
+  }
+  return result;
 }
 
 function htmlPage(title: string, body: string): string {
@@ -128,10 +150,7 @@ export async function plotArrayDistribution(
   checkOptions(options);
   const distribution = a.distribution;
   const ctx = a.context;
-  const assignment = ctx.fromArray(processAssignment(distribution), {
-    distribution,
-    dtype: "int32",
-  });
+  const assignment = await engineAssignment(a);
   const maxFetch = options.maxValueFetch ?? DEFAULT_MAX_VALUE_FETCH;
   const values = a.size <= maxFetch ? await a.toArray() : undefined;
   const payload = computeProcmapPayload(distribution, {
