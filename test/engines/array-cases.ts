@@ -62,6 +62,18 @@ export const LAYOUTS: Layout[] = [
       }),
   },
   {
+    // Every engine gets a rank, so trailing ranks hold empty pieces (9 over 4: 3, 3, 3, 0;
+    // 5 over 4: 2, 2, 1, 0).
+    name: "b, one rank per engine",
+    make: (ctx, shape) =>
+      Distribution.fromShape(ctx, shape, { dist: "b", gridShape: [ctx.targets.length] }),
+  },
+  {
+    name: "c, one rank per engine",
+    make: (ctx, shape) =>
+      Distribution.fromShape(ctx, shape, { dist: "c", gridShape: [ctx.targets.length] }),
+  },
+  {
     name: "n",
     make: (ctx, shape) => Distribution.fromShape(ctx, shape, { dist: "n".repeat(shape.length) }),
   },
@@ -86,7 +98,7 @@ export const LAYOUTS: Layout[] = [
   },
 ];
 
-/** Shapes 1-d to 4-d; 9 over 4 engines block-distributed leaves an empty piece (3, 3, 3, 0). */
+/** Shapes 1-d to 4-d; with one rank per engine, 9 (or 5, or 3) over 4 leaves empty pieces. */
 export const SHAPES: number[][] = [[9], [5, 7], [4, 3, 5], [3, 2, 4, 5]];
 
 export const DTYPES: DType[] = [

@@ -128,7 +128,8 @@ for (const engines of [2, 4]) {
 
     it("reduces arrays with empty local pieces (9 over 4: 3, 3, 3, 0) and all-empty arrays", async () => {
       const x = sample("float64", [9]);
-      const a = ctx.fromArray(x, { dist: "b" });
+      const a = ctx.fromArray(x, { dist: "b", gridShape: [engines] });
+      assert.deepEqual(await a.localShapes(), engines === 4 ? [[3], [3], [3], [0]] : [[5], [4]]);
       for (const op of OPS) {
         assertCloseArray(await a[op]().toArray(), localReduce(op, x, [0]), 1e-12, op);
       }
