@@ -209,6 +209,18 @@ describe("static fallbacks", () => {
     assert.ok(svg.includes(">Process (1, 1)<"));
   });
 
+  it("without values, cells are labelled with ranks and hover shows no value", () => {
+    const d = da.Distribution.fromShape(FOUR, [2, 2], { dist: "bb" });
+    const p = computeProcmapPayload(d);
+    assert.equal(p.labels, "ranks");
+    assert.deepEqual(p.global.panels[0]!.label, ["0", "1", "2", "3"]);
+    const svg = procmapToSvg(p);
+    assert.ok(
+      svg.includes("<title>index (1, 1)\nowner rank 3, engine 3\nlocal index (0, 0)</title>"),
+    );
+    assert.equal(computeProcmapPayload(d, { values: values([2, 2]) }).labels, "values");
+  });
+
   it("text fallback prints the owner grid and per-engine counts", () => {
     const d = da.Distribution.fromShape(FOUR, [5, 9], { dist: "bc", gridShape: [2, 2] });
     const text = procmapToText(computeProcmapPayload(d));

@@ -316,6 +316,7 @@ export function computeProcmapPayload(
     ylabel: options.ylabel ?? "",
     yflip: options.yflip ?? false,
     cellLabel: options.cellLabel ?? true,
+    labels: values ? "values" : "ranks",
     legend: options.legend ?? false,
     colors,
     textColors,

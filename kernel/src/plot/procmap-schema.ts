@@ -82,6 +82,8 @@ export interface ProcmapPayload {
   /** Row 0 at the bottom when true (DistArray's `yflip`); otherwise at the top. */
   yflip: boolean;
   cellLabel: boolean;
+  /** What the cell labels are: the array's values, or (when they were not fetched) owner ranks. */
+  labels: "values" | "ranks";
   legend: boolean;
   /** CSS colour by engine id: `colors[target]`. Stable for every plot of one context. */
   colors: string[];
@@ -149,6 +151,9 @@ export function procmapPayloadProblem(x: unknown): string | null {
   }
   for (const key of ["dtype", "title", "xlabel", "ylabel"] as const) {
     if (typeof x[key] !== "string") return `payload.${key} is not a string`;
+  }
+  if (x.labels !== "values" && x.labels !== "ranks") {
+    return 'payload.labels must be "values" or "ranks"';
   }
   for (const key of ["yflip", "cellLabel", "legend"] as const) {
     if (typeof x[key] !== "boolean") return `payload.${key} is not a boolean`;

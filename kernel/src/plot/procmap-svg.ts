@@ -50,7 +50,7 @@ export function cellHoverText(payload: ProcmapPayload, panel: ProcmapPanel, k: n
     `index ${formatIndex(panel.index[k]!)}`,
     `owner rank ${rank}, engine ${payload.targets[rank]}`,
     `local index ${formatIndex(panel.localIndex[k]!)}`,
-    `value ${panel.label[k]}`,
+    ...(payload.labels === "values" ? [`value ${panel.label[k]}`] : []),
   ].join("\n");
 }
 
