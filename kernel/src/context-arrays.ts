@@ -316,5 +316,5 @@ setLocalArrayResultHook((ctx, key, targets, infos) => {
   const first = infos[0] as { dtype?: DType } | undefined;
   const opts: { context: Context; dtype?: DType } = { context: ctx };
   if (first?.dtype !== undefined) opts.dtype = first.dtype;
-  return fromLocalArraysImpl(key, opts, targets);
+  return fromLocalArraysImpl(key, opts, targets, true);
 });

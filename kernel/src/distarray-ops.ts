@@ -8,6 +8,8 @@
  */
 import {
   allocate,
+  ContextError,
+  DistArrayError,
   Distribution,
   DTYPE_INFO,
   type DType,
@@ -34,7 +36,7 @@ import {
   scalarToWire,
   type UfuncHeader,
 } from "@distarray/engines/engine/ops/array-types";
-import type { Context, OpReply, OpRequestOptions, OpSendOptions } from "./context.js";
+import { Context, type OpReply, type OpRequestOptions, type OpSendOptions } from "./context.js";
 import { DistArray } from "./distarray.js";
 
 function newArrayKey(ctx: Context): string {
@@ -341,7 +343,11 @@ function scatterInto(
   }
 }
 
-/** Body of `DistArray.fromLocalArrays`. */
+/**
+ * Body of `DistArray.fromLocalArrays`. The wrapper does not own the key (the engines' arrays
+ * stay when it is garbage collected) unless `own` is set, as for the new key of an `apply`
+ * result.
+ */
 export async function fromLocalArraysImpl(
   key: string,
   options: {
@@ -351,18 +357,26 @@ export async function fromLocalArraysImpl(
     targets?: readonly number[];
   },
   onTargets?: readonly number[],
+  own = false,
 ): Promise<DistArray> {
   if (typeof key !== "string") throw new TypeError("key must be a string");
   const { context, distribution } = options;
   if ((context === undefined) === (distribution === undefined)) {
-    throw new IndexError("fromLocalArrays needs exactly one of context and distribution", {
+    throw new DistArrayError("fromLocalArrays needs exactly one of context and distribution", {
       code: "DA_ERR_VALUE",
     });
   }
-  const ctx = (context ?? (distribution!.context as Context)) as Context;
+  const ctx = context ?? distribution!.context;
+  if (!(ctx instanceof Context)) {
+    throw new ContextError("fromLocalArrays: the distribution was not made on a Context");
+  }
+  const wrap = (dist: Distribution, dtype: DType): DistArray =>
+    own
+      ? wrapNew(ctx, dist, dtype, key)
+      : new DistArray({ context: ctx, distribution: dist, dtype, key });
   const targets = distribution?.targets ?? options.targets ?? onTargets ?? ctx.targets;
   if (distribution !== undefined && options.dtype !== undefined) {
-    return wrapNew(ctx, distribution, options.dtype, key);
+    return wrap(distribution, options.dtype);
   }
   const replies = await requestOp(ctx, ARRAY_OPS.localShapes, {
     targets,
@@ -378,5 +392,5 @@ export async function fromLocalArraysImpl(
       metas.map((m) => m.dimData),
       targets,
     );
-  return wrapNew(ctx, dist, dtype, key);
+  return wrap(dist, dtype);
 }

@@ -308,7 +308,13 @@ for (const engines of [2, 4]) {
       let a = ctx.ones([4096]);
       for (let i = 0; i < 60; i++) a = a.add(1).multiply(1);
       assert.equal(await a.sum().item(), 61 * 4096);
+      // A wrapper made by fromLocalArrays does not own the key: dropping it frees nothing.
+      assert.equal(
+        (await DistArray.fromLocalArrays(a.key, { context: ctx, targets: a.targets })).key,
+        a.key,
+      );
       await settle();
+      assert.equal(await a.sum().item(), 61 * 4096);
       const after = await ctx.status();
       after.forEach((row, i) => {
         // `a` is still referenced; the 120 temporaries and the sum are gone.
