@@ -7,6 +7,7 @@ import { DistArrayError, MemoryLimitError } from "@distarray/engines/core/errors
 import { heapOf } from "@distarray/engines/core/wasm/heap";
 import {
   DEFAULT_POOL_CACHE_BYTES,
+  GC_AFTER_BYTES,
   POOL_MIN_BYTES,
   Pool,
   sizeClass,
@@ -103,7 +104,7 @@ describe("buffer pool", () => {
   });
 
   it("allocates in the WebAssembly heap, reuses its blocks and falls back past its cap", () => {
-    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmBytes: 8 * MiB });
+    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmBytes: 8 * MiB, wasmMinBytes: 0 });
     assert.ok(pool.heap, "kernels module built and loaded");
     const a = pool.allocate("float64", 500_000);
     assert.equal(heapOf(a), pool.heap);
@@ -126,6 +127,25 @@ describe("buffer pool", () => {
     assert.equal(pool.inUse, 0);
     assert.equal(new Pool({ limit: MiB, rank: 0, wasmBytes: 0 }).heap, undefined);
   });
+
+  it("keeps buffers below wasmMinBytes out of the heap", () => {
+    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmMinBytes: 2 * MiB });
+    assert.ok(pool.heap);
+    assert.equal(heapOf(pool.allocateBytes(2 * MiB - 1)), undefined);
+    assert.equal(heapOf(pool.allocateBytes(2 * MiB)), pool.heap);
+  });
+
+  it("has V8 collect dropped buffers once GC_AFTER_BYTES were dropped", async () => {
+    const pool = new Pool({ limit: 4 * GC_AFTER_BYTES, rank: 0, wasmBytes: 0, cacheBytes: 0 });
+    const bufs = [1, 2, 3, 4].map(() => pool.allocateBytes(GC_AFTER_BYTES / 4));
+    for (const b of bufs.slice(0, 3)) pool.release(b);
+    assert.equal(pool.cached, 0, "nothing kept past cacheBytes");
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(pool.collections, 0);
+    pool.release(bufs[3]!);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(pool.collections, 1);
+  });
 });
 
 describe("engine registry", () => {
@@ -142,19 +162,27 @@ describe("engine registry", () => {
     assert.equal(reg.delete("__distarray__missing"), false);
   });
 
-  it("returns a buffer to the pool only when the last entry sharing it is deleted", () => {
-    const pool = new Pool({ limit: 16 * MiB, rank: 0 });
-    const reg = new EngineRegistry({ pool, rank: 0 });
-    const data = pool.allocate("float64", 100_000);
-    reg.set("a", { data });
-    reg.set("view", { data: data.subarray(10, 20) });
-    assert.ok(reg.references(data));
-    reg.delete("a");
-    assert.ok(pool.owns(data), "a view still uses it");
-    reg.delete("view");
-    assert.equal(pool.owns(data), false);
-    assert.equal(pool.inUse, 0);
-  });
+  for (const wasmMinBytes of [Number.POSITIVE_INFINITY, 0]) {
+    const where = wasmMinBytes === 0 ? "a WebAssembly heap block" : "an ArrayBuffer";
+    it(`returns ${where} to the pool only when the last entry sharing it is deleted`, () => {
+      const pool = new Pool({ limit: 16 * MiB, rank: 0, wasmMinBytes });
+      const reg = new EngineRegistry({ pool, rank: 0 });
+      const data = pool.allocate("float64", 100_000);
+      const other = pool.allocate("float64", 100_000);
+      assert.equal(heapOf(data) !== undefined, wasmMinBytes === 0);
+      reg.set("a", { data });
+      reg.set("view", { data: data.subarray(10, 20) });
+      reg.set("other", { data: other });
+      assert.ok(reg.references(data));
+      reg.delete("a");
+      assert.ok(pool.owns(data), "a view still uses it");
+      reg.delete("view");
+      assert.equal(pool.owns(data), false);
+      assert.ok(pool.owns(other), "another allocation (maybe in the same memory) is untouched");
+      reg.delete("other");
+      assert.equal(pool.inUse, 0);
+    });
+  }
 
   it("replacing and clearing release buffers too", () => {
     const pool = new Pool({ limit: 16 * MiB, rank: 0 });

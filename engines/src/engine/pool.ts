@@ -1,19 +1,25 @@
 /**
  * The engine's buffer pool with its memory limit.
  *
- * Arrays live in a WebAssembly heap (core/wasm/heap.ts: one shared WebAssembly.Memory
- * with an allocator) when the kernels module is built and the heap has room, so that the
- * SIMD kernels run on them in place; the heap reuses freed blocks (already paged in) but
- * cannot give memory back to the system, so it is capped at `wasmBytes`.
+ * Buffers of `wasmMinBytes` and more live in a WebAssembly heap (core/wasm/heap.ts: one
+ * shared WebAssembly.Memory with an allocator) when the kernels module is built and the
+ * heap has room, so that the SIMD kernels run on them in place. The heap reuses freed
+ * blocks (already paged in) but cannot give memory back to the system (WebAssembly has no
+ * way to shrink a memory), so it is capped at `wasmBytes` and holds only large buffers:
+ * those are where SIMD pays (for small ones the per-op overhead dominates), and they are
+ * few, so the heap fragments little.
  *
- * Beyond the heap, buffers are ordinary ArrayBuffers. Those of POOL_MIN_BYTES and more are
- * kept on release, in size classes (1/8 steps between powers of two, so at most 12.5%
- * slack) and handed out again: reused memory is already paged in, fresh memory is ~50x
- * slower to touch. At most `cacheBytes` are kept (the rest is dropped for the garbage
- * collector to return); cached buffers do not count as in use and are dropped when the
- * limit needs room.
+ * Other buffers are ordinary ArrayBuffers. Those of POOL_MIN_BYTES and more are kept on
+ * release, in size classes (1/8 steps between powers of two, so at most 12.5% slack) and
+ * handed out again: reused memory is already paged in, fresh memory is ~50x slower to
+ * touch. At most `cacheBytes` are kept; cached buffers do not count as in use and are
+ * dropped when the limit needs room. Dropped buffers return to the system when V8
+ * collects them, which an idle engine would not do: once GC_AFTER_BYTES have been dropped,
+ * the pool runs a collection on the next turn of the event loop.
  */
 import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { DTYPE_INFO, type DType, type TypedArray } from "../core/dtypes.js";
 import { MemoryLimitError } from "../core/errors.js";
 import { WASM_MAX_BYTES, WasmHeap } from "../core/wasm/heap.js";
@@ -21,6 +27,33 @@ import type { BufferPool } from "./op-types.js";
 
 /** Default of the pool's `cacheBytes` option: freed ArrayBuffers kept for reuse. */
 export const DEFAULT_POOL_CACHE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The environment variable that sets the default of `wasmBytes` for every engine started
+ * with it (0 turns the WebAssembly heap off, e.g. to compare against the JS loops).
+ */
+export const WASM_BYTES_ENV = "DISTARRAY_WASM_HEAP_BYTES";
+
+/** Default of `wasmMinBytes`: smaller buffers are ordinary ArrayBuffers. */
+export const DEFAULT_WASM_MIN_BYTES = 4 * 1024 * 1024;
+
+/** Bytes of dropped ArrayBuffers after which the pool has V8 collect them. */
+export const GC_AFTER_BYTES = 64 * 1024 * 1024;
+
+let collector: (() => void) | undefined;
+
+/** V8's full garbage collection (exposed at run time when node was started without --expose-gc). */
+function collectGarbage(): void {
+  if (collector === undefined) {
+    const g = (globalThis as { gc?: unknown }).gc;
+    if (typeof g === "function") collector = g as () => void;
+    else {
+      setFlagsFromString("--expose-gc");
+      collector = runInNewContext("gc") as () => void;
+    }
+  }
+  collector();
+}
 
 /** Default cap of the WebAssembly heap (`wasmBytes`): 3 GiB, below wasm32's 4 GiB. */
 export const DEFAULT_WASM_HEAP_BYTES = 3 * 1024 ** 3;
@@ -50,10 +83,13 @@ export interface PoolOptions {
   /** Freed ArrayBuffer bytes kept for reuse (default DEFAULT_POOL_CACHE_BYTES). */
   cacheBytes?: number;
   /**
-   * Cap of the WebAssembly heap in bytes (default: the smaller of the limit and
-   * DEFAULT_WASM_HEAP_BYTES); 0 disables it (plain ArrayBuffers and JS loops only).
+   * Cap of the WebAssembly heap in bytes (default: $DISTARRAY_WASM_HEAP_BYTES if set, else
+   * the smaller of the limit and DEFAULT_WASM_HEAP_BYTES); 0 disables it (plain
+   * ArrayBuffers and JS loops only).
    */
   wasmBytes?: number;
+  /** Smallest buffer placed in the WebAssembly heap (default DEFAULT_WASM_MIN_BYTES). */
+  wasmMinBytes?: number;
 }
 
 /** Smaller buffers are allocated fresh and not cached. */
@@ -86,6 +122,13 @@ export class Pool implements BufferPool {
   readonly cacheBytes: number;
   /** The WebAssembly heap, if the kernels module is available and it is enabled. */
   readonly heap: WasmHeap | undefined;
+  /** Smallest buffer placed in the heap. */
+  readonly wasmMinBytes: number;
+  /** ArrayBuffer bytes dropped since the last collection. */
+  #dropped = 0;
+  #collecting = false;
+  /** Collections the pool has run (for tests and status). */
+  collections = 0;
   #inUse = 0;
   #cached = 0;
   #free = new Map<number, ArrayBuffer[]>();
@@ -98,8 +141,13 @@ export class Pool implements BufferPool {
     this.limit = options.limit;
     this.rank = options.rank;
     this.cacheBytes = options.cacheBytes ?? DEFAULT_POOL_CACHE_BYTES;
+    this.wasmMinBytes = options.wasmMinBytes ?? DEFAULT_WASM_MIN_BYTES;
+    const fromEnv = Number.parseInt(process.env[WASM_BYTES_ENV] ?? "", 10);
     const wasmBytes = Math.min(
-      options.wasmBytes ?? Math.min(this.limit, DEFAULT_WASM_HEAP_BYTES),
+      options.wasmBytes ??
+        (Number.isSafeInteger(fromEnv) && fromEnv >= 0
+          ? fromEnv
+          : Math.min(this.limit, DEFAULT_WASM_HEAP_BYTES)),
       WASM_MAX_BYTES - 65536,
     );
     const bytes = wasmBytes > 0 ? loadKernelBytes() : null;
@@ -133,7 +181,7 @@ export class Pool implements BufferPool {
   allocateBytes(byteLength: number, options: { zero?: boolean } = {}): Uint8Array {
     this.check(byteLength);
     const size = sizeClass(byteLength);
-    const w = this.heap?.allocate(size, options);
+    const w = byteLength >= this.wasmMinBytes ? this.heap?.allocate(size, options) : undefined;
     if (w !== undefined) {
       this.#inUse += size;
       this.#wasmSizes.set(w.byteOffset, size);
@@ -177,7 +225,10 @@ export class Pool implements BufferPool {
     if (!h?.live) return;
     h.live = false;
     this.#inUse -= h.size;
-    if (h.size < POOL_MIN_BYTES) return;
+    if (h.size < POOL_MIN_BYTES) {
+      this.#drop(h.size);
+      return;
+    }
     const list = this.#free.get(h.size) ?? [];
     list.push(buf);
     this.#free.set(h.size, list);
@@ -208,10 +259,24 @@ export class Pool implements BufferPool {
         list.pop();
         this.#cached -= s;
         bytes -= s;
+        this.#drop(s);
       }
       if (list.length === 0) this.#free.delete(s);
       if (bytes <= 0) return;
     }
+  }
+
+  /** Counts dropped bytes; past GC_AFTER_BYTES, collects on the next turn. */
+  #drop(bytes: number): void {
+    this.#dropped += bytes;
+    if (this.#dropped < GC_AFTER_BYTES || this.#collecting) return;
+    this.#collecting = true;
+    setImmediate(() => {
+      this.#collecting = false;
+      this.#dropped = 0;
+      this.collections++;
+      collectGarbage();
+    });
   }
 
   /** Drops every cached buffer. */
