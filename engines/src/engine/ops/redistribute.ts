@@ -139,18 +139,30 @@ export async function runRedistribution(
       if (out === undefined || p < 0 || t === me) return undefined;
       return pairLists(plan, src.coordsFromRank(p), dst.coordsFromRank(dstRank));
     });
-    const { storage } = DTYPE_INFO[dtype];
     for (let round = 0; round < rounds; round++) {
       const begin = round * chunk;
-      const values = sendLists.map((lists) => {
-        if (lists === undefined || source === undefined) return null;
-        const n = Math.min(chunk, pairCount(lists) - begin);
-        if (n <= 0) return null;
-        const buf = new storage(n * lanes) as TypedArray;
-        copyPair(lists, source.data, srcShape, buf, [n], begin, n, lanes, "dst");
-        return buf;
-      });
-      const got = await comm.alltoall<TypedArray | null>(values);
+      // Send buffers come from the pool (so they count against the memory limit) and go
+      // back to it after the round.
+      const values: (TypedArray | null)[] = [];
+      let got: (TypedArray | null)[];
+      try {
+        for (const lists of sendLists) {
+          const n =
+            lists === undefined || source === undefined
+              ? 0
+              : Math.min(chunk, pairCount(lists) - begin);
+          if (n <= 0 || lists === undefined || source === undefined) {
+            values.push(null);
+            continue;
+          }
+          const buf = ectx.pool.allocate(dtype, n);
+          values.push(buf);
+          copyPair(lists, source.data, srcShape, buf, [n], begin, n, lanes, "dst");
+        }
+        got = await comm.alltoall<TypedArray | null>(values);
+      } finally {
+        for (const v of values) if (v !== null) ectx.pool.release(v);
+      }
       got.forEach((v, j) => {
         const lists = recvLists[j];
         if (v === null || v === undefined || lists === undefined || out === undefined) return;
