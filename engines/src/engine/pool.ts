@@ -15,7 +15,7 @@
  * touch. At most `cacheBytes` are kept; cached buffers do not count as in use and are
  * dropped when the limit needs room. Dropped buffers return to the system when V8
  * collects them, which an idle engine would not do: once GC_AFTER_BYTES have been dropped,
- * the pool runs a collection on the next turn of the event loop.
+ * the pool runs a collection once the current task's synchronous work is done.
  */
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
@@ -39,6 +39,16 @@ export const DEFAULT_WASM_MIN_BYTES = 4 * 1024 * 1024;
 
 /** Bytes of dropped ArrayBuffers after which the pool has V8 collect them. */
 export const GC_AFTER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Environment for engine processes (launchers add it): glibc serves allocations of 1 MiB
+ * and more with mmap, so collected buffers go back to the system. Left to its default,
+ * glibc raises that threshold (up to 32 MiB) after freeing a large block, and freed
+ * medium buffers then stay in its heap (resident) after the pool has dropped them.
+ */
+export const ENGINE_MALLOC_ENV: Readonly<Record<string, string>> = {
+  MALLOC_MMAP_THRESHOLD_: String(1024 * 1024),
+};
 
 let collector: (() => void) | undefined;
 
@@ -266,12 +276,13 @@ export class Pool implements BufferPool {
     }
   }
 
-  /** Counts dropped bytes; past GC_AFTER_BYTES, collects on the next turn. */
+  /** Counts dropped bytes; past GC_AFTER_BYTES, collects when the current task is done. */
   #drop(bytes: number): void {
     this.#dropped += bytes;
     if (this.#dropped < GC_AFTER_BYTES || this.#collecting) return;
     this.#collecting = true;
-    setImmediate(() => {
+    // After the current op's synchronous part (a batch of deletes drops many buffers).
+    queueMicrotask(() => {
       this.#collecting = false;
       this.#dropped = 0;
       this.collections++;

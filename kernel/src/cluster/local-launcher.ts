@@ -8,6 +8,7 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { DistArrayError } from "@distarray/engines/core";
+import { ENGINE_MALLOC_ENV } from "@distarray/engines/engine/pool";
 import type { ClusterEngine } from "./cluster-file.js";
 
 /** The line prefix an engine prints once it listens; JSON follows. */
@@ -62,7 +63,7 @@ export function launchLocalEngine(o: LaunchOptions): Promise<Launched> {
   const child = spawn(process.execPath, args, {
     stdio: [o.private ? "pipe" : "ignore", "pipe", logFd, "pipe"],
     detached: !o.private,
-    env: { ...process.env },
+    env: { ...ENGINE_MALLOC_ENV, ...process.env },
   });
   closeSync(logFd);
   const keyPipe = child.stdio[3] as NodeJS.WritableStream | null;
