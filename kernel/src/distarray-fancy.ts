@@ -42,6 +42,19 @@ export interface ArgReductionOptions {
   axis?: number | null;
 }
 
+/** An index array: an integer or bool NDArray or DistArray, or an integer typed array. */
+export type FancyIndex =
+  | NDArray
+  | DistArray
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
+
 declare module "./distarray.js" {
   interface DistArray {
     /**
@@ -49,7 +62,7 @@ declare module "./distarray.js" {
      * mask (NDArray or DistArray) of this shape, or an integer DistArray, gives a Promise of
      * the result, which resolves once the engines have counted the selection.
      */
-    at(index: NDArray | DistArray): DistArray | Promise<DistArray>;
+    at(index: FancyIndex): DistArray | Promise<DistArray>;
     /** Masked assignment: a scalar, or one value per selected element (a 1-d array). */
     setAt(
       index: NDArray | DistArray,

@@ -23,10 +23,14 @@ declare module "./distarray.js" {
 
 Object.defineProperty(DistArray.prototype, "at", {
   value: function (this: DistArray, index: unknown): unknown {
-    if (index instanceof NDArray || index instanceof DistArray) {
+    if (
+      index instanceof NDArray ||
+      index instanceof DistArray ||
+      (ArrayBuffer.isView(index) && !(index instanceof DataView))
+    ) {
       const advanced = advancedIndexing();
       if (advanced === undefined) throw new TypeError("index arrays and masks are not available");
-      return advanced.at(this, index);
+      return advanced.at(this, index as NDArray | DistArray);
     }
     return viewOf(this, index as BasicIndex);
   },

@@ -55,6 +55,7 @@ import "./distarray-index-methods.js";
 export {
   type ArgReductionOptions,
   type BoolReductionOptions,
+  type FancyIndex,
   isFancyIndex,
 } from "./distarray-fancy.js";
 export type { RedistributeSpec, TakeOptions } from "./distarray-redistribute.js";

@@ -106,6 +106,8 @@ describe("fancy indexing against NumPy on 4 engines", () => {
           });
           const byIndex = await x.at(ix);
           assertSameArray(await byIndex.toArray(), decode(f.index0.expected), `${f.name} at(ix)`);
+          const byTyped = await x.at(Int32Array.from(f.index0.indices));
+          assertSameArray(await byTyped.toArray(), decode(f.index0.expected), `${f.name} typed`);
           const byDist = await x.at(ctx.fromArray(ix));
           assertSameArray(await byDist.toArray(), decode(f.index0.expected), `${f.name} at(dist)`);
         }
