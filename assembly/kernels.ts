@@ -532,3 +532,106 @@ export function accsq_f64(o: usize, a: usize, mean: usize, n: i32): void {
     store<f64>(o + k, load<f64>(o + k) + d * d);
   }
 }
+
+// Several rows at a time: o[j] += a_r[j] for rows r = 0..rows-1 (a_r at a + r * stride
+// bytes), still one addition per row in row order, but o is loaded and stored once per
+// four rows.
+
+export function accrows_f64(o: usize, a: usize, stride: usize, rows: i32, n: i32): void {
+  const m = n & ~1;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const a0 = a + <usize>r * stride;
+    const a1 = a0 + stride;
+    const a2 = a1 + stride;
+    const a3 = a2 + stride;
+    let i = 0;
+    for (; i < m; i += 2) {
+      const k = (<usize>i) << 3;
+      let v = f64x2.add(v128.load(o + k), v128.load(a0 + k));
+      v = f64x2.add(v, v128.load(a1 + k));
+      v = f64x2.add(v, v128.load(a2 + k));
+      v128.store(o + k, f64x2.add(v, v128.load(a3 + k)));
+    }
+    for (; i < n; i++) {
+      const k = (<usize>i) << 3;
+      let v = load<f64>(o + k) + load<f64>(a0 + k);
+      v += load<f64>(a1 + k);
+      v += load<f64>(a2 + k);
+      store<f64>(o + k, v + load<f64>(a3 + k));
+    }
+  }
+  for (; r < rows; r++) add_f64(o, o, a + <usize>r * stride, n);
+}
+
+export function accrows_f32(o: usize, a: usize, stride: usize, rows: i32, n: i32): void {
+  const m = n & ~3;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const a0 = a + <usize>r * stride;
+    const a1 = a0 + stride;
+    const a2 = a1 + stride;
+    const a3 = a2 + stride;
+    let i = 0;
+    for (; i < m; i += 4) {
+      const k = (<usize>i) << 2;
+      let v = f32x4.add(v128.load(o + k), v128.load(a0 + k));
+      v = f32x4.add(v, v128.load(a1 + k));
+      v = f32x4.add(v, v128.load(a2 + k));
+      v128.store(o + k, f32x4.add(v, v128.load(a3 + k)));
+    }
+    for (; i < n; i++) {
+      const k = (<usize>i) << 2;
+      let v: f32 = load<f32>(o + k) + load<f32>(a0 + k);
+      v += load<f32>(a1 + k);
+      v += load<f32>(a2 + k);
+      store<f32>(o + k, v + load<f32>(a3 + k));
+    }
+  }
+  for (; r < rows; r++) add_f32(o, o, a + <usize>r * stride, n);
+}
+
+/** o[j] += (a_r[j] - mean[j])^2 for rows r in order (float64), four rows per pass. */
+export function accsqrows_f64(
+  o: usize,
+  a: usize,
+  stride: usize,
+  rows: i32,
+  mean: usize,
+  n: i32,
+): void {
+  const m = n & ~1;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const a0 = a + <usize>r * stride;
+    const a1 = a0 + stride;
+    const a2 = a1 + stride;
+    const a3 = a2 + stride;
+    let i = 0;
+    for (; i < m; i += 2) {
+      const k = (<usize>i) << 3;
+      const mv = v128.load(mean + k);
+      const d0 = f64x2.sub(v128.load(a0 + k), mv);
+      const d1 = f64x2.sub(v128.load(a1 + k), mv);
+      const d2 = f64x2.sub(v128.load(a2 + k), mv);
+      const d3 = f64x2.sub(v128.load(a3 + k), mv);
+      let v = f64x2.add(v128.load(o + k), f64x2.mul(d0, d0));
+      v = f64x2.add(v, f64x2.mul(d1, d1));
+      v = f64x2.add(v, f64x2.mul(d2, d2));
+      v128.store(o + k, f64x2.add(v, f64x2.mul(d3, d3)));
+    }
+    for (; i < n; i++) {
+      const k = (<usize>i) << 3;
+      const mu = load<f64>(mean + k);
+      const d0 = load<f64>(a0 + k) - mu;
+      const d1 = load<f64>(a1 + k) - mu;
+      const d2 = load<f64>(a2 + k) - mu;
+      const d3 = load<f64>(a3 + k) - mu;
+      let v = load<f64>(o + k) + d0 * d0;
+      v += d1 * d1;
+      v += d2 * d2;
+      store<f64>(o + k, v + d3 * d3);
+    }
+  }
+  for (; r < rows; r++) accsq_f64(o, a + <usize>r * stride, mean, n);
+}

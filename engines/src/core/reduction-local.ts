@@ -37,6 +37,15 @@ function contiguousOutputs(outOffsets: Float64Array): boolean {
   return true;
 }
 
+/** The common step of an arithmetic sequence of offsets, or undefined if it is not one. */
+function evenStep(offsets: Float64Array): number | undefined {
+  if (offsets.length < 2) return 0;
+  const step = offsets[1]! - offsets[0]!;
+  for (let i = 2; i < offsets.length; i++)
+    if (offsets[i]! - offsets[i - 1]! !== step) return undefined;
+  return step;
+}
+
 /**
  * Runs `body` with a zeroed scratch array of `n` elements in `heap` (pointer and view),
  * freeing it afterwards; returns false (body not run) when the heap has no room.
@@ -118,8 +127,14 @@ function sumOuterOnly(op: StridedOperand, plan: ReductionPlan, acc: DType): Type
       const done = withScratch(heap, single, nOut, (p, view) => {
         const first = pointerIn(heap, op.data as Float64Array, outOffsets[0]!);
         const item = single ? 4 : 8;
-        for (let r = 0; r < runOffsets.length; r++)
-          accumulate(p, first + runOffsets[r]! * item, nOut);
+        const step = evenStep(runOffsets);
+        if (step !== undefined && runOffsets.length > 0) {
+          const rows = single ? heap.kernels.accrows_f32 : heap.kernels.accrows_f64;
+          rows(p, first + runOffsets[0]! * item, step * item, runOffsets.length, nOut);
+        } else {
+          for (let r = 0; r < runOffsets.length; r++)
+            accumulate(p, first + runOffsets[r]! * item, nOut);
+        }
         out.set(view);
       });
       if (done) return out;
@@ -256,8 +271,15 @@ export function reduceMoments(
       const done = withScratch(heap, false, 2 * nOut, (p, view) => {
         view.set(mean, nOut);
         const first = pointerIn(heap, op.data as Float64Array, outOffsets[0]!);
-        for (let q = 0; q < runOffsets.length; q++)
-          heap.kernels.accsq_f64(p, first + runOffsets[q]! * 8, p + 8 * nOut, nOut);
+        const step = evenStep(runOffsets);
+        const k = heap.kernels;
+        if (step !== undefined && runOffsets.length > 0) {
+          const at = first + runOffsets[0]! * 8;
+          k.accsqrows_f64(p, at, step * 8, runOffsets.length, p + 8 * nOut, nOut);
+        } else {
+          for (let q = 0; q < runOffsets.length; q++)
+            k.accsq_f64(p, first + runOffsets[q]! * 8, p + 8 * nOut, nOut);
+        }
         m2.set(view.subarray(0, nOut));
       });
       if (done) return { mean, m2 };

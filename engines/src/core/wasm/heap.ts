@@ -46,6 +46,9 @@ export interface WasmKernelExports {
   acc_f64(o: number, a: number, n: number): void;
   acc_f32(o: number, a: number, n: number): void;
   accsq_f64(o: number, a: number, mean: number, n: number): void;
+  accrows_f64(o: number, a: number, stride: number, rows: number, n: number): void;
+  accrows_f32(o: number, a: number, stride: number, rows: number, n: number): void;
+  accsqrows_f64(o: number, a: number, stride: number, rows: number, mean: number, n: number): void;
 }
 
 /** The parts of the WebAssembly JS API used here (the lib settings leave it undeclared). */
