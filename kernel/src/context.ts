@@ -396,13 +396,26 @@ export class Context {
         }, ms);
       }
     }
+    // Without per-target parts every engine gets the same message: one frozen object, which
+    // the transport encodes once for all targets.
+    const shared: OpMessage | undefined = options.perTarget
+      ? undefined
+      : Object.freeze({
+          t: "op",
+          id,
+          op,
+          reply,
+          keys: [...keys],
+          targets,
+          args: options.args ?? {},
+        });
     targets.forEach((rank, i) => {
       const extra = options.perTarget?.(rank, i);
       const args = extra?.args ? { ...options.args, ...extra.args } : (options.args ?? {});
       const buffers = extra?.buffers
         ? [...(options.buffers ?? []), ...extra.buffers]
         : (options.buffers ?? []);
-      const msg: OpMessage = { t: "op", id, op, reply, keys: [...keys], targets, args };
+      const msg: OpMessage = shared ?? { t: "op", id, op, reply, keys: [...keys], targets, args };
       const dead = this.#dead.get(rank);
       const t = this.#transports.get(rank)!;
       if (dead) {

@@ -221,8 +221,7 @@ export async function gatherArray(a: DistArray): Promise<NDArray> {
     for (let d = 0; d < ndim; d++) g.push(local.globalIndices(d));
     return g;
   };
-  const pieces = targets.map((_, i) => gidxOf(i));
-  const direct = pieces.map((g) => contiguousOffset(g, shape, strides));
+  const direct = targets.map((_, i) => sliceOffset(dist.forRank(i).maps, shape, strides));
   const received = new Set<number>();
   const replies = await requestOp(a.context, ARRAY_OPS.gather, {
     targets,
@@ -247,7 +246,7 @@ export async function gatherArray(a: DistArray): Promise<NDArray> {
       (out as Float64Array).set(local as Float64Array);
       return;
     }
-    scatterInto(out, local, pieces[i]!, strides, lanes);
+    scatterInto(out, local, gidxOf(i), strides, lanes);
   });
   return new NDArray({ data: out, shape, dtype });
 }
@@ -255,40 +254,37 @@ export async function gatherArray(a: DistArray): Promise<NDArray> {
 /**
  * The flat element offset where a piece starts if it is one contiguous C-order range of the
  * global array (leading axes of length 1, one contiguous axis, full trailing axes), else -1.
+ * Read from each axis's global slice, so no per-element index array is built.
  */
-function contiguousOffset(
-  gidx: ArrayLike<number>[],
+function sliceOffset(
+  maps: readonly { globalSlice(): { start: number; stop: number; step: number } | null }[],
   shape: readonly number[],
   strides: number[],
 ): number {
   const ndim = shape.length;
   if (ndim === 0) return 0;
+  const slices = [];
+  for (const m of maps) {
+    const sl = m.globalSlice();
+    if (sl === null) return -1;
+    const len = sl.step > 0 ? Math.max(0, Math.ceil((sl.stop - sl.start) / sl.step)) : 0;
+    if (len === 0) return -1;
+    slices.push({ start: sl.start, step: sl.step, len });
+  }
   let k = ndim - 1;
   // Trailing axes that are complete, in order.
   while (k >= 0) {
-    const g = gidx[k]!;
-    if (g.length !== shape[k]) break;
-    let full = true;
-    for (let i = 0; i < g.length; i++) {
-      if (g[i] !== i) {
-        full = false;
-        break;
-      }
-    }
-    if (!full) break;
+    const sl = slices[k]!;
+    if (sl.len !== shape[k] || sl.start !== 0 || (sl.step !== 1 && sl.len > 1)) break;
     k--;
   }
   if (k >= 0) {
-    const g = gidx[k]!;
-    for (let i = 1; i < g.length; i++) if (g[i] !== g[0]! + i) return -1;
-    for (let d = 0; d < k; d++) if (gidx[d]!.length !== 1) return -1;
+    const sl = slices[k]!;
+    if (sl.step !== 1 && sl.len > 1) return -1;
+    for (let d = 0; d < k; d++) if (slices[d]!.len !== 1) return -1;
   }
   let off = 0;
-  for (let d = 0; d <= k; d++) {
-    const g = gidx[d]!;
-    if (g.length === 0) return -1;
-    off += g[0]! * strides[d]!;
-  }
+  for (let d = 0; d <= k; d++) off += slices[d]!.start * strides[d]!;
   return off;
 }
 

@@ -5,7 +5,7 @@
  * offset size  field
  *      0    2  magic 0x44 0x41 ("DA")
  *      2    1  protocol version (1)
- *      3    1  flags: FLAG_PIECED 0x01, FLAG_PIECE 0x02 (at most one)
+ *      3    1  flags: FLAG_PIECED 0x01, FLAG_PIECE 0x02, FLAG_BATCH 0x04 (at most one)
  *      4    4  header length H in bytes, u32 little-endian
  *      8    4  buffer count N, u32 LE
  *     12    4  reserved, 0
@@ -15,14 +15,18 @@
  *  56+8N    H  header (msgpack), then zero padding to a multiple of 8
  *    ...       each buffer, each followed by zero padding to a multiple of 8
  * ```
- * So every buffer starts 8-byte aligned relative to the frame start. The tag is
- * HMAC-SHA256(key, authContext || frame bytes 0..24 || frame bytes 56..end).
+ * So every buffer starts 8-byte aligned relative to the frame start. The tag of a handshake
+ * frame is HMAC-SHA256(key, authContext || frame bytes 0..24 || frame bytes 56..end); after
+ * the handshake it is a GMAC over the same bytes (engine/wire/frame-mac.ts).
  *
  * A plain frame carries a whole message. A message whose buffers total more than the piece
  * size is sent as one FLAG_PIECED frame (the header and the buffer length table, no buffer
  * bytes) followed by FLAG_PIECE frames, each with a 16-byte binary header
  * `{buffer index u32, reserved u32, byte offset u64}` and one buffer (the piece); the pieces
  * fill the buffers in order and nothing else is sent on that connection in between.
+ *
+ * A FLAG_BATCH frame carries several small messages: its header is a msgpack array of
+ * `[messageHeader, bufferCount]` pairs and its buffers are the messages' buffers in order.
  */
 import { ProtocolError } from "./errors.js";
 import { NONCE_BYTES, PROTOCOL_VERSION } from "./protocol.js";
@@ -36,6 +40,7 @@ export const FRAME_TAG_BYTES = 32;
 export const FRAME_ALIGN = 8;
 export const FLAG_PIECED = 0x01;
 export const FLAG_PIECE = 0x02;
+export const FLAG_BATCH = 0x04;
 export const PIECE_HEADER_BYTES = 16;
 
 const TWO_32 = 2 ** 32;
@@ -159,7 +164,7 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
     throw new ProtocolError(`protocol version ${PROTOCOL_VERSION} expected; got ${frame[2]}`);
   }
   const flags = frame[3]!;
-  if (flags !== 0 && flags !== FLAG_PIECED && flags !== FLAG_PIECE) {
+  if (flags !== 0 && flags !== FLAG_PIECED && flags !== FLAG_PIECE && flags !== FLAG_BATCH) {
     throw new ProtocolError(`unknown frame flags 0x${flags.toString(16)}`);
   }
   const dv = new DataView(frame.buffer, frame.byteOffset, len);
@@ -218,4 +223,80 @@ export function decodePieceHeader(h: Uint8Array): { bufferIndex: number; offset:
   if (h.byteLength !== PIECE_HEADER_BYTES) throw new ProtocolError("a piece header is 16 bytes");
   const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
   return { bufferIndex: dv.getUint32(0, true), offset: getU64(dv, 8, "piece offset") };
+}
+
+/**
+ * The header bytes of a FLAG_BATCH frame from the already encoded headers of its messages and
+ * their buffer counts: a msgpack array of `[header, count]` pairs, built without re-encoding.
+ */
+export function encodeBatchHeader(
+  headers: readonly Uint8Array[],
+  counts: readonly number[],
+): Uint8Array {
+  const n = headers.length;
+  let size = n < 16 ? 1 : n < 0x10000 ? 3 : 5;
+  for (let i = 0; i < n; i++) size += 1 + headers[i]!.byteLength + uintBytes(counts[i]!);
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  let pos: number;
+  if (n < 16) {
+    out[0] = 0x90 | n;
+    pos = 1;
+  } else if (n < 0x10000) {
+    out[0] = 0xdc;
+    dv.setUint16(1, n);
+    pos = 3;
+  } else {
+    out[0] = 0xdd;
+    dv.setUint32(1, n);
+    pos = 5;
+  }
+  for (let i = 0; i < n; i++) {
+    out[pos++] = 0x92;
+    out.set(headers[i]!, pos);
+    pos += headers[i]!.byteLength;
+    const c = counts[i]!;
+    if (c < 0x80) out[pos++] = c;
+    else if (c < 0x10000) {
+      out[pos] = 0xcd;
+      dv.setUint16(pos + 1, c);
+      pos += 3;
+    } else {
+      out[pos] = 0xce;
+      dv.setUint32(pos + 1, c);
+      pos += 5;
+    }
+  }
+  return out;
+}
+
+function uintBytes(c: number): number {
+  if (!Number.isInteger(c) || c < 0 || c >= TWO_32) throw new RangeError("bad buffer count");
+  return c < 0x80 ? 1 : c < 0x10000 ? 3 : 5;
+}
+
+/**
+ * Checks a decoded FLAG_BATCH header against the frame's buffer count and returns its
+ * `[header, bufferCount]` pairs. Throws ProtocolError for anything else.
+ */
+export function parseBatchHeader(value: unknown, bufferCount: number): [unknown, number][] {
+  if (!Array.isArray(value) || value.length < 1) {
+    throw new ProtocolError("a batch frame header is a non-empty array of [header, count]");
+  }
+  let total = 0;
+  for (const e of value) {
+    if (
+      !Array.isArray(e) ||
+      e.length !== 2 ||
+      !Number.isSafeInteger(e[1]) ||
+      (e[1] as number) < 0
+    ) {
+      throw new ProtocolError("a batch entry is [header, buffer count]");
+    }
+    total += e[1] as number;
+  }
+  if (total !== bufferCount) {
+    throw new ProtocolError(`a batch names ${total} buffers; the frame has ${bufferCount}`);
+  }
+  return value as [unknown, number][];
 }

@@ -1,8 +1,9 @@
 /**
  * One authenticated, ordered message channel over a WebSocket (both the client<->engine link
- * and the engine<->engine mesh use it). Frames as in core/protocol-frame.ts; every frame is
- * HMAC-SHA256 signed with the cluster key over the connection's nonces, its direction and
- * the frame; sequence numbers per direction stop replays. Large messages go in pieces that
+ * and the engine<->engine mesh use it). Frames as in core/protocol-frame.ts; every frame
+ * carries a GMAC under a key derived from the cluster key, the connection's nonces and its
+ * direction (frame-mac.ts); sequence numbers per direction stop replays. Small messages sent
+ * in one event-loop turn travel together in one batch frame; large messages go in pieces that
  * are copied straight into their destination buffers.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -11,19 +12,21 @@ import { AuthenticationError, EngineDiedError, ProtocolError } from "../../core/
 import { DIRECTION, NONCE_BYTES } from "../../core/protocol.js";
 import { decodeHeader, encodeHeader } from "../../core/protocol-codec.js";
 import {
-  authContext,
   decodeFrame,
   decodePieceHeader,
+  encodeBatchHeader,
   encodeFrameHead,
   encodePieceHeader,
+  FLAG_BATCH,
   FLAG_PIECE,
   FLAG_PIECED,
-  FRAME_TAG_BYTES,
   padTo8,
+  parseBatchHeader,
   setFrameTag,
   signedParts,
   zeroPad,
 } from "../../core/protocol-frame.js";
+import { deriveFrameKey, FrameMac } from "./frame-mac.js";
 
 /** Defaults of every wire limit (all overridable per channel). */
 export const WIRE_DEFAULTS = {
@@ -33,6 +36,11 @@ export const WIRE_DEFAULTS = {
   pieceBytes: 1024 * 1024,
   /** Frames up to this size are written as one buffer; larger as WebSocket fragments. */
   coalesceBytes: 64 * 1024,
+  /**
+   * Small messages sent in one event-loop turn are written as one batch frame of at most
+   * this many bytes (headers and buffers); a message that does not fit starts the next one.
+   */
+  batchBytes: 256 * 1024,
   /**
    * Client heartbeat: a ping every heartbeatMs; no pong for heartbeatTimeoutMs declares the
    * engine dead. A killed engine is noticed at once (its socket closes); the heartbeat is for
@@ -95,13 +103,13 @@ export class Channel implements MessageEndpoint {
   /** A frame failed authentication or decoding; the channel keeps going. */
   onReject: (error: Error) => void = () => {};
   onClose: (error: Error) => void = () => {};
-  #key: Uint8Array;
   #pieceBytes: number;
   #allocate: (n: number) => Uint8Array;
   #sendSeq: number;
   #recvSeq: number;
-  #sendCtx: Uint8Array;
-  #recvCtx: Uint8Array;
+  #sendMac: FrameMac;
+  #recvMac: FrameMac;
+  #batch: Batch | undefined;
   #incoming: Incoming | undefined;
   #destinations = new Map<
     number,
@@ -117,15 +125,15 @@ export class Channel implements MessageEndpoint {
   ) {
     this.ws = ws;
     this.role = role;
-    this.#key = options.key;
     this.#pieceBytes = options.pieceBytes ?? WIRE_DEFAULTS.pieceBytes;
     this.#allocate = options.allocate ?? freshBytes;
     this.#sendSeq = auth.sendSeq;
     this.#recvSeq = auth.recvSeq;
     const mine = role === "connector" ? DIRECTION.fromConnector : DIRECTION.fromAcceptor;
     const theirs = role === "connector" ? DIRECTION.fromAcceptor : DIRECTION.fromConnector;
-    this.#sendCtx = authContext(auth.acceptorNonce, auth.connectorNonce, mine);
-    this.#recvCtx = authContext(auth.acceptorNonce, auth.connectorNonce, theirs);
+    const { acceptorNonce: a, connectorNonce: c } = auth;
+    this.#sendMac = new FrameMac(deriveFrameKey(options.key, a, c, mine));
+    this.#recvMac = new FrameMac(deriveFrameKey(options.key, a, c, theirs));
     ws.on("message", (data, isBinary) => this.#receive(data, isBinary));
     ws.on("close", (code, reason) => {
       this.#closed = true;
@@ -151,18 +159,21 @@ export class Channel implements MessageEndpoint {
   }
 
   /**
-   * Sends one message. Buffers are not copied; the Promise resolves once the last frame is
-   * handed to the socket, and rejects with EngineDiedError if the connection is closed.
+   * Sends one message. A small message (buffers totalling at most the piece size) is queued
+   * with its buffers copied and written with the other messages of this event-loop turn as one
+   * frame; a large one is written at once in pieces, its buffers not copied (do not modify them
+   * until the Promise resolves). The Promise resolves once the frames are handed to the socket
+   * and rejects with EngineDiedError if the connection is closed. A frozen header object sent
+   * on several channels in a row is encoded once.
    */
   send(header: unknown, buffers: readonly Uint8Array[] = []): Promise<void> {
     if (!this.open) return Promise.reject(new EngineDiedError("the connection is closed"));
-    const hb = encodeHeader(header);
+    const hb = encodeCached(header);
     let total = 0;
     for (const b of buffers) total += b.byteLength;
+    if (total <= this.#pieceBytes) return this.#queue(hb, buffers, total);
+    this.#flush();
     const lengths = buffers.map((b) => b.byteLength);
-    if (total <= this.#pieceBytes) {
-      return this.#writeFrame(0, hb, lengths, buffers);
-    }
     let last = this.#writeFrame(FLAG_PIECED, hb, lengths, []);
     buffers.forEach((b, i) => {
       for (let off = 0; off < b.byteLength; off += this.#pieceBytes) {
@@ -171,6 +182,51 @@ export class Channel implements MessageEndpoint {
       }
     });
     return last;
+  }
+
+  #queue(hb: Uint8Array, buffers: readonly Uint8Array[], total: number): Promise<void> {
+    let b = this.#batch;
+    const size = hb.byteLength + total + 8 * buffers.length + 16;
+    if (b && b.size + size > WIRE_DEFAULTS.batchBytes) {
+      this.#flush();
+      b = undefined;
+    }
+    if (!b) {
+      let settle!: (e?: Error) => void;
+      const done = new Promise<void>((resolve, reject) => {
+        settle = (e) => (e ? reject(e) : resolve());
+      });
+      b = { headers: [], counts: [], buffers: [], size: 0, done, settle };
+      this.#batch = b;
+      const mine = b;
+      queueMicrotask(() => {
+        if (this.#batch === mine) this.#flush();
+      });
+    }
+    b.headers.push(hb);
+    b.counts.push(buffers.length);
+    // Copied now: the caller may reuse its buffers as soon as send returns.
+    for (const x of buffers) b.buffers.push(x.byteLength > 0 ? x.slice() : x);
+    b.size += size;
+    return b.done;
+  }
+
+  /** Writes the queued small messages: one plain frame, or one batch frame for several. */
+  #flush(): void {
+    const b = this.#batch;
+    if (!b) return;
+    this.#batch = undefined;
+    if (!this.open) {
+      b.settle(new EngineDiedError("the connection is closed"));
+      return;
+    }
+    const header = b.headers.length === 1 ? b.headers[0]! : encodeBatchHeader(b.headers, b.counts);
+    const flags = b.headers.length === 1 ? 0 : FLAG_BATCH;
+    const lengths = b.buffers.map((x) => x.byteLength);
+    this.#writeFrame(flags, header, lengths, b.buffers).then(
+      () => b.settle(),
+      (e: Error) => b.settle(e),
+    );
   }
 
   /** Sends raw bytes as one binary WebSocket message (tests of rejection use it). */
@@ -186,9 +242,9 @@ export class Channel implements MessageEndpoint {
     lengths: number[],
     buffers: readonly Uint8Array[],
   ): Promise<void> {
-    const head = encodeFrameHead({ flags, seq: this.#sendSeq++, header, bufferLengths: lengths });
-    const parts = signedParts(head, buffers);
-    setFrameTag(head, hmac(this.#key, this.#sendCtx, parts));
+    const seq = this.#sendSeq++;
+    const head = encodeFrameHead({ flags, seq, header, bufferLengths: lengths });
+    setFrameTag(head, this.#sendMac.tag(seq, signedParts(head, buffers)));
     const wire: Uint8Array[] = [head];
     let size = head.byteLength;
     for (const b of buffers) {
@@ -216,8 +272,7 @@ export class Channel implements MessageEndpoint {
       if (!isBinary) throw new ProtocolError("text messages are not accepted; frames are binary");
       const bytes = toBytes(data);
       const frame = decodeFrame(bytes);
-      const expect = hmac(this.#key, this.#recvCtx, frame.signed);
-      if (frame.tag.byteLength !== FRAME_TAG_BYTES || !timingSafeEqual(expect, frame.tag)) {
+      if (!this.#recvMac.verify(frame.seq, frame.signed, frame.tag)) {
         throw new AuthenticationError("frame signature does not verify");
       }
       if (frame.seq !== this.#recvSeq) {
@@ -233,34 +288,61 @@ export class Channel implements MessageEndpoint {
       if (this.#incoming)
         throw new ProtocolError("a new message started before the pieces of the last one");
       const header = decodeHeader(frame.header);
-      const dest = this.#destinationFor(header);
-      const inc: Incoming = { header, buffers: [], remaining: 0, error: undefined };
-      frame.bufferLengths.forEach((len, i) => {
-        let target: Uint8Array | null = null;
-        if (!inc.error) {
-          try {
-            target = dest?.(i, len) ?? this.#allocate(len);
-            if (target.byteLength !== len)
-              throw new ProtocolError(
-                `destination of ${target.byteLength} bytes for a ${len}-byte buffer`,
-              );
-          } catch (e) {
-            inc.error = e instanceof Error ? e : new Error(String(e));
-            target = null;
-          }
-        }
-        inc.buffers.push(target);
-        if (flagsCarryData(frame.flags) && target) target.set(frame.buffers[i]!);
-        else if (!flagsCarryData(frame.flags)) inc.remaining += len;
-      });
-      if (inc.remaining > 0) {
-        this.#incoming = inc;
+      if (frame.flags === FLAG_PIECED) {
+        const inc = this.#open(header, frame.bufferLengths, undefined, 0);
+        if (inc.remaining > 0) this.#incoming = inc;
+        else this.#deliver(inc);
         return;
       }
-      this.#deliver(inc);
+      if (frame.flags === FLAG_BATCH) {
+        const entries = parseBatchHeader(header, frame.buffers.length);
+        let at = 0;
+        for (const [h, count] of entries) {
+          const lengths = frame.bufferLengths.slice(at, at + count);
+          this.#deliver(this.#open(h, lengths, frame.buffers, at));
+          at += count;
+        }
+        return;
+      }
+      this.#deliver(this.#open(header, frame.bufferLengths, frame.buffers, 0));
     } catch (e) {
       this.onReject(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  /**
+   * Destination buffers for one message; when `data` is given (plain and batch frames) its
+   * buffers from index `first` on are copied in, else (a pieced message) pieces will follow.
+   */
+  #open(
+    header: unknown,
+    lengths: readonly number[],
+    data: readonly Uint8Array[] | undefined,
+    first: number,
+  ): Incoming {
+    const dest = this.#destinationFor(header);
+    const inc: Incoming = { header, buffers: [], remaining: 0, error: undefined };
+    for (let i = 0; i < lengths.length; i++) {
+      const len = lengths[i]!;
+      let target: Uint8Array | null = null;
+      if (!inc.error) {
+        try {
+          target = dest?.(i, len) ?? this.#allocate(len);
+          if (target.byteLength !== len)
+            throw new ProtocolError(
+              `destination of ${target.byteLength} bytes for a ${len}-byte buffer`,
+            );
+        } catch (e) {
+          inc.error = e instanceof Error ? e : new Error(String(e));
+          target = null;
+        }
+      }
+      inc.buffers.push(target);
+      if (data) {
+        if (target) target.set(data[first + i]!);
+      } else inc.remaining += len;
+    }
+    return inc;
   }
 
   #destinationFor(header: unknown): ((i: number, n: number) => Uint8Array | undefined) | undefined {
@@ -297,8 +379,9 @@ export class Channel implements MessageEndpoint {
     else this.onMessage(inc.header, inc.buffers as Uint8Array[]);
   }
 
-  /** Closes the connection (code 1000). */
+  /** Writes the queued messages, then closes the connection (code 1000). */
   close(code = 1000, reason = ""): void {
+    this.#flush();
     this.#closed = true;
     this.ws.close(code, reason);
   }
@@ -310,8 +393,31 @@ export class Channel implements MessageEndpoint {
   }
 }
 
-function flagsCarryData(flags: number): boolean {
-  return flags !== FLAG_PIECED;
+interface Batch {
+  headers: Uint8Array[];
+  counts: number[];
+  buffers: Uint8Array[];
+  size: number;
+  done: Promise<void>;
+  settle: (e?: Error) => void;
+}
+
+let lastFrozen: object | undefined;
+let lastFrozenBytes: Uint8Array | undefined;
+
+/**
+ * The msgpack bytes of a header. A frozen header (Context freezes one op message it sends to
+ * every target) is encoded once for consecutive sends; a frozen object cannot change, so the
+ * cached bytes stay right.
+ */
+function encodeCached(header: unknown): Uint8Array {
+  if (typeof header === "object" && header !== null && Object.isFrozen(header)) {
+    if (header === lastFrozen) return lastFrozenBytes!;
+    lastFrozenBytes = encodeHeader(header);
+    lastFrozen = header;
+    return lastFrozenBytes;
+  }
+  return encodeHeader(header);
 }
 
 /** A ws message payload as one Uint8Array (ws gives Buffer, ArrayBuffer or Buffer[]). */

@@ -1,0 +1,69 @@
+/**
+ * The MAC of frames after the handshake: GMAC (AES-256-GCM with the signed bytes as
+ * additional data and no plaintext, NIST SP 800-38D) under a key derived per connection and
+ * direction. With AES-NI and carry-less multiply it runs several times faster than
+ * HMAC-SHA256, so large transfers are not bound by it.
+ *
+ * - key: HKDF-SHA256(ikm = cluster key, salt = acceptor nonce || connector nonce,
+ *   info = "distarray.v1 frame mac" || direction byte), 32 bytes. A fresh nonce pair per
+ *   connection gives fresh keys, so a frame verifies on one connection and direction only.
+ * - IV (12 bytes): 4 zero bytes, then the frame's sequence number as u64 little-endian. The
+ *   sender never reuses a sequence number under one key, as GCM requires.
+ * - tag field (32 bytes): the 16-byte GCM tag, then 16 zero bytes (checked on receipt).
+ */
+import { createCipheriv, hkdfSync, timingSafeEqual } from "node:crypto";
+import { NONCE_BYTES } from "../../core/protocol.js";
+
+export const FRAME_MAC_INFO = "distarray.v1 frame mac";
+const GCM_TAG_BYTES = 16;
+const IV_BYTES = 12;
+const KEY_BYTES = 32;
+
+/** The GMAC key of one connection and direction (see the file comment). */
+export function deriveFrameKey(
+  clusterKey: Uint8Array,
+  acceptorNonce: Uint8Array,
+  connectorNonce: Uint8Array,
+  direction: number,
+): Uint8Array {
+  const salt = new Uint8Array(2 * NONCE_BYTES);
+  salt.set(acceptorNonce, 0);
+  salt.set(connectorNonce, NONCE_BYTES);
+  const info = Buffer.concat([Buffer.from(FRAME_MAC_INFO, "ascii"), Buffer.from([direction])]);
+  return new Uint8Array(hkdfSync("sha256", clusterKey, salt, info, KEY_BYTES));
+}
+
+/** Computes and checks frame tags for one connection and direction. */
+export class FrameMac {
+  #key: Uint8Array;
+  #iv = Buffer.alloc(IV_BYTES);
+
+  constructor(key: Uint8Array) {
+    if (key.byteLength !== KEY_BYTES) throw new RangeError("a frame MAC key is 32 bytes");
+    this.#key = key;
+  }
+
+  /** The 32-byte tag field for the frame with sequence number `seq` over `parts`, in order. */
+  tag(seq: number, parts: readonly Uint8Array[]): Uint8Array {
+    this.#iv.writeUInt32LE(0, 0);
+    this.#iv.writeUInt32LE(seq % 2 ** 32, 4);
+    this.#iv.writeUInt32LE(Math.floor(seq / 2 ** 32), 8);
+    const gcm = createCipheriv("aes-256-gcm", this.#key, this.#iv, {
+      authTagLength: GCM_TAG_BYTES,
+    });
+    for (const p of parts) if (p.byteLength > 0) gcm.setAAD(p);
+    gcm.final();
+    const out = new Uint8Array(2 * GCM_TAG_BYTES);
+    out.set(gcm.getAuthTag(), 0);
+    return out;
+  }
+
+  /** True when `tag` (the frame's 32-byte tag field) is right for `seq` and `parts`. */
+  verify(seq: number, parts: readonly Uint8Array[], tag: Uint8Array): boolean {
+    if (tag.byteLength !== 2 * GCM_TAG_BYTES) return false;
+    const expect = this.tag(seq, parts);
+    let zero = 0;
+    for (let i = GCM_TAG_BYTES; i < 2 * GCM_TAG_BYTES; i++) zero |= tag[i]!;
+    return timingSafeEqual(expect, tag) && zero === 0;
+  }
+}
