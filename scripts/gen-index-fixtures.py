@@ -54,6 +54,28 @@ for shape, pairs in NESTED.items():
         out["nested"].append({"shape": list(shape), "index": a, "index2": b,
                               "resultShape": list(r.shape), "values": np.asarray(r).ravel().tolist()})
 
+# CPython's slice.indices over small lengths, for the index parser's unit tests.
+out["slices"] = []
+parts = [None, -9, -4, -1, 0, 1, 3, 8]
+for n in [0, 1, 5]:
+    for _ in range(60):
+        start, stop = (parts[i] for i in rng.integers(0, len(parts), size=2))
+        step = [None, -3, -1, 1, 2][int(rng.integers(0, 5))]
+        st, sp, sd = slice(start, stop, step).indices(n)
+        out["slices"].append({"length": n, "start": start, "stop": stop, "step": step,
+                              "indices": [st, sp, sd], "count": len(range(st, sp, sd))})
+
+# Broadcasting of binary ufuncs: operand shapes, seeded integer values, add and multiply.
+out["broadcast"] = []
+for left, right in [([5, 7], [7]), ([5, 7], [5, 1]), ([4, 3, 5], [3, 1]), ([4, 3, 5], [4, 1, 5]),
+                    ([9], [1]), ([3, 1], [1, 4]), ([4, 3, 5], [4, 3, 5]), ([5, 7], [])]:
+    x = rng.integers(-20, 20, size=left).astype(np.float64)
+    y = rng.integers(-20, 20, size=right).astype(np.float64)
+    out["broadcast"].append({"left": left, "right": right, "x": x.ravel().tolist(),
+                             "y": np.asarray(y).ravel().tolist(),
+                             "shape": list(np.broadcast_shapes(tuple(left), tuple(right))),
+                             "add": (x + y).ravel().tolist(), "multiply": (x * y).ravel().tolist()})
+
 here = os.path.dirname(os.path.abspath(__file__))
 path = os.path.join(here, "..", "test", "fixtures", "index", "basic.json")
 with open(path, "w") as f:

@@ -320,7 +320,7 @@ export interface DistArray extends UfuncMethods {}
 export type UfuncMethods = {
   [K in UnaryUfunc]: () => DistArray;
 } & {
-  [K in BinaryUfunc]: (other: DistArray | Scalar) => DistArray;
+  [K in BinaryUfunc]: (other: DistArray | NDArray | Scalar) => DistArray;
 };
 
 function checkScalar(value: unknown): Scalar {
@@ -349,7 +349,7 @@ for (const name of UNARY_UFUNCS) {
 }
 for (const name of BINARY_UFUNCS) {
   Object.defineProperty(DistArray.prototype, name, {
-    value: function (this: DistArray, other: DistArray | Scalar): DistArray {
+    value: function (this: DistArray, other: DistArray | NDArray | Scalar): DistArray {
       return ufunc(name, [this, other]);
     },
     writable: true,

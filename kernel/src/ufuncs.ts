@@ -25,8 +25,8 @@ import { alignOperands } from "./broadcast.js";
 import { DistArray } from "./distarray.js";
 import { sendUfunc } from "./distarray-ops.js";
 
-/** An operand of a ufunc: a DistArray or a JS scalar. */
-export type UfuncOperand = DistArray | Scalar;
+/** An operand of a ufunc: a DistArray, an NDArray (broadcast and scattered) or a JS scalar. */
+export type UfuncOperand = DistArray | NDArray | Scalar;
 
 function isScalar(x: unknown): x is Scalar {
   if (typeof x === "number" || typeof x === "bigint" || typeof x === "boolean") return true;
@@ -81,7 +81,7 @@ export function ufunc(name: UfuncName, operands: readonly unknown[]): DistArray 
   if (first === undefined) {
     throw new TypeError(`${name}: at least one operand must be a DistArray`);
   }
-  const ops = operands as readonly UfuncOperand[];
+  const ops = operands as readonly (DistArray | Scalar)[];
   const dtype = ufuncResultType(name, ...ops.map((o) => (o instanceof DistArray ? o.dtype : o)));
   return sendUfunc(first, name, ops, dtype);
 }

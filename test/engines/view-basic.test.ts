@@ -5,9 +5,17 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Context, DistArray, NDArray, slice } from "distarray";
+import {
+  type Context,
+  DistArray,
+  DTYPE_INFO,
+  NDArray,
+  normalizeBasicIndex,
+  slice,
+  type TypedArray,
+} from "distarray";
 import { repoRoot } from "../helpers/paths.js";
-import { LAYOUTS, startEngines } from "./array-cases.js";
+import { assertSameArray, DTYPES, LAYOUTS, sample, startEngines } from "./array-cases.js";
 
 interface Basic {
   shape: number[];
@@ -37,6 +45,33 @@ function arange(shape: number[]): NDArray {
     shape,
     data: Float64Array.from({ length: n }, (_, i) => i),
   });
+}
+
+/** NumPy's basic indexing of a local NDArray (copy), from the normalised selection. */
+function localIndex(x: NDArray, index: string): NDArray {
+  const sel = normalizeBasicIndex(index, x.shape);
+  const shape = sel.flatMap((s) => (s.kind === "int" ? [] : [s.kind === "slice" ? s.length : 1]));
+  const { lanes, storage } = DTYPE_INFO[x.dtype];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out = new storage(size * lanes) as TypedArray;
+  const strides = x.shape.map((_, k) => x.shape.slice(k + 1).reduce((a, b) => a * b, 1));
+  const pos = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < size; i++) {
+    let e = 0;
+    let o = 0;
+    for (const s of sel) {
+      if (s.kind === "int") e += s.index * strides[s.axis]!;
+      else if (s.kind === "slice") e += (s.start + s.step * pos[o++]!) * strides[s.axis]!;
+      else o++;
+    }
+    for (let l = 0; l < lanes; l++)
+      (out as Float64Array)[i * lanes + l] = (x.data as Float64Array)[e * lanes + l]!;
+    for (let k = shape.length - 1; k >= 0; k--) {
+      if (++pos[k]! < shape[k]!) break;
+      pos[k] = 0;
+    }
+  }
+  return new NDArray({ dtype: x.dtype, shape, data: out });
 }
 
 async function values(a: DistArray): Promise<{ shape: number[]; values: number[] }> {
@@ -156,6 +191,45 @@ for (const engines of [2, 4]) {
           Array.from((await w.toArray()).data as Float64Array),
           Array.from(x, () => 5),
         );
+      }
+    });
+
+    it("views of every dtype, with ufuncs, casts and reductions over an axis", async () => {
+      const shape = [4, 3, 5];
+      for (const layout of LAYOUTS) {
+        for (const dtype of DTYPES) {
+          const x = sample(dtype, shape);
+          const a = ctx.fromArray(x, { distribution: layout.make(ctx, shape) });
+          for (const index of ["::-1, 1:, ::2", "1:3, 2", "..., -2:0:-1", "2:2"]) {
+            const what = `${layout.name} ${dtype} [${index}]`;
+            const want = localIndex(x, index);
+            const v = a.at(index);
+            assertSameArray(await v.toArray(), want, what);
+            assertSameArray(await v.copy().toArray(), want, `${what} copy`);
+            assertSameArray(
+              await v.astype("float64").toArray(),
+              want.astype("float64"),
+              `${what} astype`,
+            );
+            if (dtype === "float64" && want.size > 0) {
+              const doubled = await v.add(v).toArray();
+              assert.deepEqual(
+                Array.from(doubled.data as Float64Array),
+                Array.from(want.data as Float64Array, (e) => 2 * e),
+                `${what} add`,
+              );
+              const sum0 = await v.sum({ axis: 0 }).toArray();
+              const w = await v.toArray();
+              const cols = w.shape.slice(1).reduce((p, q) => p * q, 1);
+              const expect = Array.from({ length: cols }, (_, j) => {
+                let t = 0;
+                for (let i = 0; i < w.shape[0]!; i++) t += (w.data as Float64Array)[i * cols + j]!;
+                return t;
+              });
+              assert.deepEqual(Array.from(sum0.data as Float64Array), expect, `${what} sum`);
+            }
+          }
+        }
       }
     });
 

@@ -13,14 +13,16 @@ import {
   DistArrayError,
   isUfuncName,
   isUnaryUfunc,
+  LocalView,
   type Scalar,
   type StridedOperand,
   ufuncArity,
   unaryLoop,
 } from "../../core/index.js";
 import { registerOp } from "../op-types.js";
-import { argDType, argKey, getLocalArray, newLocalArray, producing } from "./array-common.js";
+import { argDType, argKey, newLocalArray, producing } from "./array-common.js";
 import { ARRAY_OPS, type AstypeHeader, scalarFromWire, type UfuncHeader } from "./array-types.js";
+import { getStored, operandOfStored } from "./view-ops.js";
 
 registerOp({
   name: ARRAY_OPS.ufunc,
@@ -39,10 +41,10 @@ registerOp({
       });
     }
     const operands: (StridedOperand | Scalar)[] = [];
-    let like: ReturnType<typeof getLocalArray> | undefined;
+    let like: ReturnType<typeof getStored> | undefined;
     for (const o of h.operands) {
       if ("key" in o) {
-        const a = getLocalArray(ectx, argKey(o.key));
+        const a = getStored(ectx, argKey(o.key));
         // Broadcast operands (kernel/src/broadcast.ts) have length-1 local axes; the
         // result takes the layout of the operand with the full local shape.
         if (like !== undefined && a.localShape.join() !== like.localShape.join()) {
@@ -56,10 +58,11 @@ registerOp({
               { code: "DA_ERR_SHAPE" },
             );
           }
-          if (full.join() === a.localShape.join() && a.ndim >= like.ndim) like = a;
+          if (full.join() === a.localShape.join() && a.localShape.length >= like.localShape.length)
+            like = a;
         }
         like ??= a;
-        operands.push(contiguousOperand(a.dtype, a.data, a.localShape));
+        operands.push(operandOfStored(a));
       } else {
         operands.push(scalarFromWire(o.scalar));
       }
@@ -87,11 +90,14 @@ for (const name of [ARRAY_OPS.astype, ARRAY_OPS.copy] as const) {
     kind: "pipelined",
     handle: producing("newKey", (ectx, { args }) => {
       const h = args as unknown as AstypeHeader;
-      const a = getLocalArray(ectx, argKey(h.key));
+      const a = getStored(ectx, argKey(h.key));
       const newKey = argKey(h.newKey, "newKey");
       const dtype = name === ARRAY_OPS.copy ? a.dtype : argDType(h.dtype);
       const out = newLocalArray(ectx, a.distribution, dtype, false);
-      if (dtype === a.dtype) {
+      if (a instanceof LocalView) {
+        // A view (core/view.ts): read through its offset and strides.
+        castInto(operandOfStored(a), contiguousOperand(dtype, out.data, out.localShape));
+      } else if (dtype === a.dtype) {
         (out.data as Float64Array).set(a.data as Float64Array);
       } else {
         castInto(

@@ -20,8 +20,9 @@ import {
   reduceLocal,
 } from "../../core/index.js";
 import { registerOp } from "../op-types.js";
-import { argDType, argKey, getLocalArray, newLocalArray, producing } from "./array-common.js";
+import { argDType, argKey, newLocalArray, producing } from "./array-common.js";
 import { ARRAY_OPS, type ReduceHeader } from "./array-types.js";
+import { getStored, operandOfStored } from "./view-ops.js";
 
 const REDUCE_OPS = new Set(["sum", "mean", "min", "max", "var", "std"]);
 
@@ -65,13 +66,13 @@ registerOp({
     if (!REDUCE_OPS.has(h.op)) {
       throw new DistArrayError(`unknown reduction ${String(h.op)}`, { code: "DA_ERR_PROTOCOL" });
     }
-    const a = getLocalArray(ectx, argKey(h.key));
+    const a = getStored(ectx, argKey(h.key));
     const newKey = argKey(h.newKey, "newKey");
     const dtype = argDType(h.dtype);
     const axes = h.axes;
     const local = a.distribution;
     const accumulate = h.accumulate === undefined ? undefined : argDType(h.accumulate);
-    const operand = contiguousOperand(a.dtype, a.data, a.localShape);
+    const operand = operandOfStored(a);
     let partial: Partial | undefined = reduceLocal(
       h.op,
       operand,
