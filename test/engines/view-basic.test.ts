@@ -2,12 +2,14 @@
 // array-cases.ts (b, c, block-cyclic, n, u), 1-d to 3-d, against NumPy's results
 // (test/fixtures/index/basic.json from scripts/gen-index-fixtures.py).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   type Context,
   DistArray,
+  Distribution,
   DTYPE_INFO,
   NDArray,
   normalizeBasicIndex,
@@ -230,6 +232,31 @@ for (const engines of [2, 4]) {
             }
           }
         }
+      }
+    });
+
+    it("views save to .npy, .dnpy and Zarr and load back as NumPy's selection", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "distarray-view-io-"));
+      try {
+        for (const layout of LAYOUTS) {
+          const shape = [5, 7];
+          const x = arange(shape);
+          const a = ctx.fromArray(x, { distribution: layout.make(ctx, shape) });
+          const v = a.at("::-2, 1:6");
+          const want = await values(v);
+          const npy = join(dir, `${layout.name}.npy`);
+          await ctx.saveNpy(npy, v);
+          const d = Distribution.fromShape(ctx, want.shape);
+          assert.deepEqual(await values(await ctx.loadNpy(npy, d)), want, `${layout.name} npy`);
+          const parts = join(dir, `${layout.name}-parts`);
+          await ctx.saveDnpy(parts, v);
+          assert.deepEqual(await values(await ctx.loadDnpy(parts)), want, `${layout.name} dnpy`);
+          const zarr = join(dir, `${layout.name}.zarr`);
+          await ctx.saveZarr(zarr, v);
+          assert.deepEqual(await values(await ctx.loadZarr(zarr)), want, `${layout.name} zarr`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 
