@@ -26,7 +26,7 @@ import type {
 import { ARRAY_OPS } from "@distarray/engines/engine/ops/array-types";
 import { Context, functionSource, setLocalArrayResultHook } from "./context.js";
 import type { DistArray } from "./distarray.js";
-import { fromLocalArraysImpl, wrapNew } from "./distarray-ops.js";
+import { fromLocalArraysImpl, sliceOffset, wrapNew } from "./distarray-ops.js";
 import { Random } from "./random.js";
 
 /** Layout options of the creation methods when given a shape. */
@@ -239,14 +239,21 @@ function pieceOf(arr: NDArray, dist: Distribution, i: number): Uint8Array {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (ndim === 0) return bytes;
   const local = dist.forRank(i);
-  const gidx: ArrayLike<number>[] = [];
-  for (let d = 0; d < ndim; d++) gidx.push(local.globalIndices(d));
   const strides = new Array<number>(ndim);
   let s = 1;
   for (let d = ndim - 1; d >= 0; d--) {
     strides[d] = s;
     s *= shape[d]!;
   }
+  // One contiguous range, found from the axes' slices without per-element index arrays.
+  const at = sliceOffset(local.maps, shape, strides);
+  if (at >= 0) {
+    let count = 1;
+    for (const m of local.maps) count *= m.localSize;
+    return bytes.subarray(at * itemsize, (at + count) * itemsize);
+  }
+  const gidx: ArrayLike<number>[] = [];
+  for (let d = 0; d < ndim; d++) gidx.push(local.globalIndices(d));
   let n = 1;
   for (const g of gidx) n *= g.length;
   if (n === 0) return new Uint8Array(0);

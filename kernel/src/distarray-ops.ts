@@ -256,7 +256,7 @@ export async function gatherArray(a: DistArray): Promise<NDArray> {
  * global array (leading axes of length 1, one contiguous axis, full trailing axes), else -1.
  * Read from each axis's global slice, so no per-element index array is built.
  */
-function sliceOffset(
+export function sliceOffset(
   maps: readonly { globalSlice(): { start: number; stop: number; step: number } | null }[],
   shape: readonly number[],
   strides: number[],
