@@ -260,6 +260,32 @@ for (const engines of [2, 4]) {
       }
     });
 
+    it("apply sees a view's local elements as a LocalArray", async () => {
+      const a = ctx.fromArray(arange([6, 4]), { distribution: LAYOUTS[0]!.make(ctx, [6, 4]) });
+      const v = a.at("::-1, 1::2");
+      const sums = (await ctx.apply(
+        (la: { data: Float64Array; localShape: number[] }) => [
+          la.localShape,
+          la.data.reduce((t, e) => t + e, 0),
+        ],
+        [v],
+        { targets: v.targets },
+      )) as [number[], number][];
+      assert.deepEqual(
+        sums.map((r) => r[0]),
+        await v.localShapes(),
+      );
+      const pieces = await v.getNdarrays();
+      assert.deepEqual(
+        sums.map((r) => r[1]),
+        pieces.map((p) => (p.data as Float64Array).reduce((t, e) => t + e, 0)),
+      );
+      assert.equal(
+        sums.reduce((t, r) => t + r[1], 0),
+        (await values(v)).values.reduce((t, e) => t + e, 0),
+      );
+    });
+
     it("an integer index keeps only the owning targets", async () => {
       const a = ctx.fromArray(arange([8, 3]), { distribution: LAYOUTS[0]!.make(ctx, [8, 3]) });
       const row = a.at(7);

@@ -83,7 +83,12 @@ function resolveArgs(ectx: EngineContext, op: OpInput): unknown[] {
     if (typeof a === "object" && a !== null && !ArrayBuffer.isView(a)) {
       const k = (a as Record<string, unknown>)[KEY_ARGUMENT];
       if (typeof k === "string" && Object.keys(a).length === 1) {
-        const v = ectx.registry.get(k);
+        const stored = ectx.registry.get(k);
+        // A view (core/view.ts) arrives as a LocalArray copy of its elements (read-only use).
+        const v =
+          stored instanceof core.LocalView
+            ? new core.LocalArray(stored.distribution, stored.dtype, stored.toContiguous())
+            : stored;
         // A LocalArray argument gets `comm`: collectives over the op's targets (its engines).
         if (v instanceof core.LocalArray) v.comm = ectx.comm() as unknown as core.LocalComm;
         return v;
