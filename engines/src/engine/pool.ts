@@ -61,6 +61,9 @@ function collectGarbage(): void {
       setFlagsFromString("--expose-gc");
       collector = runInNewContext("gc") as () => void;
     }
+    // Free the collected buffers during the collection, not later on a background thread
+    // (which, on a busy machine, can lag by seconds).
+    setFlagsFromString("--no-concurrent-array-buffer-sweeping");
   }
   collector();
 }
@@ -281,8 +284,9 @@ export class Pool implements BufferPool {
     this.#dropped += bytes;
     if (this.#dropped < GC_AFTER_BYTES || this.#collecting) return;
     this.#collecting = true;
-    // After the current op's synchronous part (a batch of deletes drops many buffers).
-    queueMicrotask(() => {
+    // Once the current op and its bookkeeping are done (a batch of deletes drops many
+    // buffers at once, and the op still references them until it completes).
+    setImmediate(() => {
       this.#collecting = false;
       this.#dropped = 0;
       this.collections++;
