@@ -9,6 +9,7 @@
 import {
   type BasicIndex,
   type Complex,
+  ContextError,
   DistArrayError,
   DTYPE_INFO,
   NDArray,
@@ -134,9 +135,7 @@ export async function assignToView(v: DistArray, value: unknown): Promise<void> 
   let nd: NDArray;
   if (value instanceof DistArray) {
     if (value.context !== v.context) {
-      throw new DistArrayError("setAt: the value belongs to another context", {
-        code: "DA_ERR_CONTEXT",
-      });
+      throw new ContextError("setAt: the value belongs to another context");
     }
     if (value.shape.join() === v.shape.join()) {
       // Same shape: the value moves to the view's layout engine to engine.

@@ -9,8 +9,10 @@ import { after, before, describe, it } from "node:test";
 import {
   type Context,
   DistArray,
+  DistArrayError,
   Distribution,
   DTYPE_INFO,
+  IndexError,
   NDArray,
   normalizeBasicIndex,
   slice,
@@ -284,6 +286,23 @@ for (const engines of [2, 4]) {
         sums.reduce((t, r) => t + r[1], 0),
         (await values(v)).values.reduce((t, e) => t + e, 0),
       );
+    });
+
+    it("bad indices throw at once: IndexError, DA_ERR_VALUE, TypeError", () => {
+      const a = ctx.zeros([4, 5]);
+      assert.throws(() => a.at("1, 2, 3"), IndexError);
+      assert.throws(() => a.at([4]), IndexError);
+      assert.throws(() => a.at("..., ..."), IndexError);
+      assert.throws(
+        () => a.at("::0"),
+        (e: unknown) => e instanceof DistArrayError && e.code === "DA_ERR_VALUE",
+      );
+      assert.throws(
+        () => a.at("1:x"),
+        (e: unknown) => e instanceof DistArrayError && e.code === "DA_ERR_VALUE",
+      );
+      assert.throws(() => a.at([1.5]), TypeError);
+      assert.throws(() => a.at({} as unknown as number), TypeError);
     });
 
     it("an integer index keeps only the owning targets", async () => {
