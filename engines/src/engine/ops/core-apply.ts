@@ -16,12 +16,42 @@ type EngineFunction = (...args: unknown[]) => unknown;
 
 /** Names in scope inside shipped functions. */
 const SCOPE = ["da", "comm", "rank", "proxyize"] as const;
+type ScopeName = (typeof SCOPE)[number];
 
 interface Scope {
   da: typeof core;
   comm: unknown;
   rank: number;
   proxyize: (value: unknown) => string;
+}
+
+/** Why a name of a notebook's earlier cells cannot be read or written by an engine function. */
+function clientVariableError(name: string): ReferenceError {
+  return new ReferenceError(
+    `the function refers to the client-side variable '${name}', which does not exist on the ` +
+      "engines (closures over client variables are not shipped; pass values as arguments)",
+  );
+}
+
+/**
+ * The `exports` binding of shipped functions. A notebook (tslab) compiles each cell as a module
+ * and rewrites names declared by earlier cells to `exports.X`, also inside functions whose
+ * source is shipped here: `da` becomes `exports.da`, a declared `rank` becomes `exports.rank`.
+ * The engine-side names resolve to the engine's values; any other name is a client variable.
+ */
+function exportsFor(scope: Scope): object {
+  const isScopeName = (p: string): p is ScopeName => (SCOPE as readonly string[]).includes(p);
+  return new Proxy(Object.create(null) as object, {
+    get(_t, p) {
+      if (typeof p === "symbol") return undefined;
+      if (isScopeName(p)) return scope[p];
+      throw clientVariableError(p);
+    },
+    set(_t, p) {
+      throw clientVariableError(String(p));
+    },
+    has: (_t, p) => typeof p === "string" && isScopeName(p),
+  });
 }
 
 /**
@@ -31,7 +61,9 @@ interface Scope {
 function compile(source: string): (scope: Scope) => EngineFunction {
   if (typeof source !== "string") throw new TypeError("apply needs the function's source text");
   const attempt = (text: string) =>
-    new Function(...SCOPE, `"use strict"; return (${text}\n);`) as (...s: unknown[]) => unknown;
+    new Function("exports", ...SCOPE, `"use strict"; return (${text}\n);`) as (
+      ...s: unknown[]
+    ) => unknown;
   let factory: (...s: unknown[]) => unknown;
   try {
     factory = attempt(source);
@@ -48,7 +80,7 @@ function compile(source: string): (scope: Scope) => EngineFunction {
     }
   }
   return (scope) => {
-    const fn = factory(scope.da, scope.comm, scope.rank, scope.proxyize);
+    const fn = factory(exportsFor(scope), scope.da, scope.comm, scope.rank, scope.proxyize);
     if (typeof fn !== "function") {
       throw new DistArrayError("the source text does not evaluate to a function", {
         code: "DA_ERR_VALUE",
