@@ -269,7 +269,14 @@ export class Context {
   }
 
   #resolveTargets(targets: readonly number[] | undefined): number[] {
-    if (targets === undefined) return this.targets;
+    if (targets === undefined || targets === this.targets) return this.targets;
+    // Fast path for the common case (a distribution's targets: sorted, unique, all known).
+    let plain = true;
+    for (let i = 0; i < targets.length && plain; i++) {
+      const t = targets[i]!;
+      plain = this.#transports.has(t) && (i === 0 || t > targets[i - 1]!);
+    }
+    if (plain) return targets.slice();
     const out = [...new Set(targets)].sort((a, b) => a - b);
     for (const t of out) {
       if (!this.#transports.has(t)) {
