@@ -21,8 +21,7 @@
  */
 
 import { castInto } from "./cast.js";
-import type { Distribution } from "./distribution.js";
-import { Distribution as DistributionClass } from "./distribution.js";
+import { Distribution } from "./distribution.js";
 import type { DType, Scalar, TypedArray } from "./dtypes.js";
 import { DTYPE_INFO } from "./dtypes.js";
 import { DistArrayError } from "./errors.js";
@@ -112,7 +111,7 @@ export function viewDistribution(base: Distribution, sel: readonly AxisSelection
     for (const [axis, p] of fixed) if (c[axis] !== p) return false;
     return true;
   });
-  return DistributionClass.fromMaps(base.context, maps, targets);
+  return Distribution.fromMaps(base.context, maps, targets);
 }
 
 /** Anything an engine stores whose elements a view can address. */
