@@ -2,11 +2,17 @@
  * Turns a process-map view (global map or one local array) into a plotly figure.
  *
  * Each cell is a square scatter marker, one trace per engine, so the SVG plotly draws has
- * one `path.point` per cell filled with the engine's colour, and hover works per cell.
+ * one `path.point` per cell filled with the engine's colour, and hover works per cell. In a
+ * down-sampled map a block with several owners is drawn as smaller squares, one per owner in
+ * that owner's trace and colour, laid out by `mixedParts` like the SVG fallback.
  * Panels (slices of a 3-d array) sit side by side on their own axes.
  */
-import type { ProcmapPayload, ProcmapView } from "@distarray/kernel/plot/procmap-schema";
-import { cellHoverText } from "@distarray/kernel/plot/procmap-svg";
+import {
+  cellOwners,
+  type ProcmapPayload,
+  type ProcmapView,
+} from "@distarray/kernel/plot/procmap-schema";
+import { cellHoverText, mixedParts } from "@distarray/kernel/plot/procmap-svg";
 import type { PlotData, PlotLayout } from "plotly.js-dist-min";
 
 /** Pixel sizes for a figure. */
@@ -38,6 +44,17 @@ export interface FigureOptions {
   sizes?: Partial<FigureSizes>;
   /** Title font size in pixels. Default 17. */
   titleSize?: number;
+}
+
+/** One marker: cell `k` whole, or (size < 1) one owner's part of it, at data position x, y. */
+interface Marker {
+  k: number;
+  x: number;
+  y: number;
+  /** Side as a fraction of a cell. */
+  size: number;
+  /** Whether the cell's label goes on this marker. */
+  label: boolean;
 }
 
 /** Builds the figure for `view` (the global map or a local array of `payload`). */
@@ -141,12 +158,32 @@ export function buildFigure(
         yanchor: "bottom",
       });
     }
-    const byTarget = new Map<number, number[]>();
-    for (let k = 0; k < panel.rank.length; k++) {
-      const target = payload.targets[panel.rank[k]!]!;
+    // Markers by engine: a whole cell, or one owner's part of a mixed block.
+    const byTarget = new Map<number, Marker[]>();
+    const add = (target: number, m: Marker) => {
       const list = byTarget.get(target);
-      if (list) list.push(k);
-      else byTarget.set(target, [k]);
+      if (list) list.push(m);
+      else byTarget.set(target, [m]);
+    };
+    // A part's offset from the cell centre, in cells; rows grow downwards unless yflip.
+    const down = payload.yflip ? -1 : 1;
+    for (let k = 0; k < panel.rank.length; k++) {
+      const x = k % nc;
+      const y = Math.floor(k / nc);
+      const owners = cellOwners(panel, k);
+      if (owners.length === 1) {
+        add(payload.targets[owners[0]!.rank]!, { k, x, y, size: 1, label: true });
+        continue;
+      }
+      mixedParts(owners.length).forEach((part, n) => {
+        add(payload.targets[owners[n]!.rank]!, {
+          k,
+          x: x + part.x + part.size / 2 - 0.5,
+          y: y + down * (part.y + part.size / 2 - 0.5),
+          size: part.size,
+          label: false,
+        });
+      });
     }
     for (const [target, cells] of [...byTarget].sort((a, b) => a[0] - b[0])) {
       const showlegend = options.legend && !seenInLegend.has(target);
@@ -159,16 +196,16 @@ export function buildFigure(
         showlegend,
         xaxis: `x${suffix}`,
         yaxis: `y${suffix}`,
-        x: cells.map((k) => k % nc),
-        y: cells.map((k) => Math.floor(k / nc)),
-        text: labels ? cells.map((k) => panel.label[k]) : undefined,
+        x: cells.map((m) => m.x),
+        y: cells.map((m) => m.y),
+        text: labels ? cells.map((m) => (m.label ? panel.label[m.k]! : "")) : undefined,
         textfont: { color: payload.textColors[target], size: Math.max(9, Math.floor(cell * 0.32)) },
         textposition: "middle center",
-        hovertext: cells.map((k) => cellHoverText(payload, panel, k).replace(/\n/g, "<br>")),
+        hovertext: cells.map((m) => cellHoverText(payload, panel, m.k).replace(/\n/g, "<br>")),
         hovertemplate: "%{hovertext}<extra></extra>",
         marker: {
           symbol: "square",
-          size: Math.max(2, cell - 2),
+          size: cells.map((m) => Math.max(2, m.size * cell - 2)),
           color: payload.colors[target],
           line: { width: 0 },
         },

@@ -134,6 +134,11 @@ function strided(n: number, s: number): number[] {
   return out;
 }
 
+/** `s, 2s, ...` capped at `n`: where the blocks starting at `strided(n, s)` end. */
+function blockEnds(n: number, s: number): number[] {
+  return strided(n, s).map((i) => Math.min(n, i + s));
+}
+
 /** Smallest row/column strides that keep `ceil(r/sr) * ceil(c/sc) <= max`. */
 function strides(r: number, c: number, max: number): [number, number] {
   let sr = 1;
@@ -148,6 +153,23 @@ function strides(r: number, c: number, max: number): [number, number] {
 function ordinal(n: number): string {
   return n === 2 ? "2nd" : n === 3 ? "3rd" : `${n}th`;
 }
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The ranks owning elements of one block, most elements first, and their counts. */
+interface BlockOwners {
+  owners: number[];
+  counts: number[];
+}
+
+/** Owners of the block of rows `[r0, r1)` and columns `[c0, c1)` of the panel `slice`. */
+type BlockOwnersOf = (
+  rows: [number, number],
+  cols: [number, number],
+  slice: number[],
+) => BlockOwners;
 
 /** How an n-d shape is laid out as panels: rows, columns and the trailing (slice) axes. */
 interface Layout {
@@ -187,14 +209,16 @@ function buildView(
   shape: readonly number[],
   options: { maxCells: number; maxPanels: number },
   cell: (index: number[]) => { rank: number; label: string; index: number[]; localIndex: number[] },
+  blockOwners: BlockOwnersOf,
 ): ProcmapView {
   const layout = layoutFor(shape, options.maxPanels);
   const [sr, sc] = strides(layout.nrows, layout.ncols, options.maxCells);
   const rows = strided(layout.nrows, sr);
   const cols = strided(layout.ncols, sc);
-  const note = [...layout.note];
-  if (sr > 1) note.unshift(`every ${ordinal(sr)} row shown`);
-  if (sc > 1) note.unshift(`every ${ordinal(sc)} column shown`);
+  const sampled = sr > 1 || sc > 1;
+  const rowEnds = blockEnds(layout.nrows, sr);
+  const colEnds = blockEnds(layout.ncols, sc);
+  let mixed = false;
   const panels: ProcmapPanel[] = layout.slices.map((slice) => {
     const panel: ProcmapPanel = {
       title: sliceTitle(shape.length, slice),
@@ -205,18 +229,91 @@ function buildView(
       index: [],
       localIndex: [],
     };
-    for (const r of panel.rows) {
-      for (const c of panel.cols) {
+    if (sampled) {
+      panel.rowEnds = shape.length >= 2 ? rowEnds : [1];
+      panel.colEnds = colEnds;
+      panel.blockOwners = [];
+      panel.blockCounts = [];
+    }
+    for (const [i, r] of panel.rows.entries()) {
+      for (const [j, c] of panel.cols.entries()) {
         const info = cell(toIndex(shape.length, r, c, slice));
         panel.rank.push(info.rank);
         panel.label.push(info.label);
         panel.index.push(info.index);
         panel.localIndex.push(info.localIndex);
+        if (sampled) {
+          const block = blockOwners([r, panel.rowEnds![i]!], [c, colEnds[j]!], slice);
+          mixed ||= block.owners.length > 1;
+          panel.blockOwners!.push(block.owners);
+          panel.blockCounts!.push(block.counts);
+        }
       }
     }
     return panel;
   });
-  return { panels, note: note.length ? `Down-sampled: ${note.join(", ")}.` : "" };
+  const note: string[] = [];
+  if (sampled) {
+    const extent =
+      shape.length === 1
+        ? plural(sc, "element")
+        : `up to ${plural(sr, "row")} x ${plural(sc, "column")}`;
+    note.push(`each cell stands for a block of ${extent}`);
+    if (mixed) note.push("a cell split into several colours is a block with several owners");
+  }
+  note.push(...layout.note);
+  return { panels, note: note.length ? `Down-sampled: ${note.join("; ")}.` : "" };
+}
+
+/**
+ * Owners of blocks of the global map, exact and without visiting every element: in a DAP
+ * distribution the owner of an element is the grid rank at the coordinates each axis's map
+ * gives its index, so a block's owners are the combinations of the coordinates found along
+ * its rows and along its columns (and the panel's slice), counted as products.
+ */
+function globalBlockOwners(d: ProcmapDistribution): BlockOwnersOf {
+  const ndim = d.shape.length;
+  const axisCoords = d.shape.map((n, axis) => {
+    const index = new Array<number>(ndim).fill(0);
+    const coords: number[] = [];
+    for (let i = 0; i < n; i++) {
+      index[axis] = i;
+      coords.push(d.coordsFromRank(locate(d, index).rank)[axis]!);
+    }
+    return coords;
+  });
+  const rankOf = new Map(d.targets.map((_, rank) => [d.coordsFromRank(rank).join(","), rank]));
+  /** How many indices of `[a, b)` along `axis` have each grid coordinate. */
+  const tally = (axis: number, [a, b]: [number, number]): Map<number, number> => {
+    const counts = new Map<number, number>();
+    for (let i = a; i < b; i++) {
+      const c = axisCoords[axis]![i]!;
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    return counts;
+  };
+  return (rowBlock, colBlock, slice) => {
+    const rowAxis = ndim >= 2 ? 0 : -1;
+    const colAxis = ndim >= 2 ? 1 : 0;
+    const rows = rowAxis < 0 ? new Map([[0, 1]]) : tally(rowAxis, rowBlock);
+    const cols = tally(colAxis, colBlock);
+    const coords = slice.map((s, k) => axisCoords[k + 2]![s]!);
+    const found: { rank: number; count: number }[] = [];
+    for (const [rc, rn] of rows) {
+      for (const [cc, cn] of cols) {
+        const key = (rowAxis < 0 ? [cc] : [rc, cc, ...coords]).join(",");
+        const rank = rankOf.get(key);
+        if (rank === undefined) {
+          throw new DistArrayError(`no rank at process-grid coordinates (${key})`, {
+            code: "DA_ERR_DIM_DATA",
+          });
+        }
+        found.push({ rank, count: rn * cn });
+      }
+    }
+    found.sort((x, y) => y.count - x.count || x.rank - y.rank);
+    return { owners: found.map((f) => f.rank), counts: found.map((f) => f.count) };
+  };
 }
 
 /** Finds the rank that stores a global index and its local index there. */
@@ -267,6 +364,13 @@ export function computeProcmapPayload(
   const label = (global: number[], rank: number) =>
     values ? formatValue(values.get(global)) : String(rank);
 
+  // Built only for a down-sampled map (it visits every index of every axis once).
+  let owners: BlockOwnersOf | undefined;
+  const globalOwners = () => {
+    owners ??= globalBlockOwners(distribution);
+    return owners;
+  };
+
   const engines: ProcmapEngine[] = targets.map((target, rank) => {
     const localShape = distribution.localShape(rank);
     return {
@@ -278,10 +382,15 @@ export function computeProcmapPayload(
     };
   });
 
-  const global = buildView(shape, { maxCells, maxPanels }, (index) => {
-    const { rank, local } = locate(distribution, index);
-    return { rank, label: label(index, rank), index, localIndex: local };
-  });
+  const global = buildView(
+    shape,
+    { maxCells, maxPanels },
+    (index) => {
+      const { rank, local } = locate(distribution, index);
+      return { rank, label: label(index, rank), index, localIndex: local };
+    },
+    (rows, cols, slice) => globalOwners()(rows, cols, slice),
+  );
 
   const nonEmpty = engines.filter((e) => e.localSize > 0);
   // The subfigures share one budget: together they draw about as many cells as the map.
@@ -291,10 +400,16 @@ export function computeProcmapPayload(
   );
   const locals: ProcmapLocal[] = nonEmpty.map((e) => {
     const local = distribution.forRank(e.rank);
-    const view = buildView(e.localShape, { maxCells: localMaxCells, maxPanels }, (localIndex) => {
-      const index = local.globalFromLocal(localIndex);
-      return { rank: e.rank, label: label(index, e.rank), index, localIndex };
-    });
+    const view = buildView(
+      e.localShape,
+      { maxCells: localMaxCells, maxPanels },
+      (localIndex) => {
+        const index = local.globalFromLocal(localIndex);
+        return { rank: e.rank, label: label(index, e.rank), index, localIndex };
+      },
+      // Every element of a local array is its engine's.
+      ([r0, r1], [c0, c1]) => ({ owners: [e.rank], counts: [(r1 - r0) * (c1 - c0)] }),
+    );
     return {
       ...view,
       rank: e.rank,

@@ -10,8 +10,11 @@
  * row of panels, one per index of the trailing axes (a row of slices along the last axis).
  * Cells are stored row-major in parallel arrays, so a panel with `rows.length` rows and
  * `cols.length` columns has `rows.length * cols.length` entries in `rank`, `label`, `index`
- * and `localIndex`. Large arrays are down-sampled: `rows`/`cols` then skip indices and the
- * map's `note` says so.
+ * and `localIndex`. Large arrays are down-sampled: each drawn cell then stands for a block of
+ * elements (rows `rows[i]` up to `rowEnds[i]`, columns `cols[j]` up to `colEnds[j]`); its
+ * `index`, `localIndex`, `label` and `rank` describe the block's first element, `blockOwners`
+ * and `blockCounts` list every rank owning elements of the block, and the view's `note` says
+ * so. A block with several owners (a mixed block) is drawn split into its owners' colours.
  */
 
 /** The MIME type of a process map; the version is part of the name. */
@@ -36,6 +39,25 @@ export interface ProcmapPanel {
   index: number[][];
   /** Per cell: the index of the element in its owner's local array. */
   localIndex: number[][];
+  /** Down-sampled views only: per drawn row, one past the last row its blocks cover. */
+  rowEnds?: number[];
+  /** Down-sampled views only: per drawn column, one past the last column its blocks cover. */
+  colEnds?: number[];
+  /**
+   * Down-sampled views only: per cell, the ranks owning elements of its block, most elements
+   * first (ties by rank). More than one rank makes the cell a mixed block.
+   */
+  blockOwners?: number[][];
+  /** Down-sampled views only: per cell, how many elements of the block each of `blockOwners` owns. */
+  blockCounts?: number[][];
+}
+
+/** The owners of a drawn cell's block with their element counts (the cell's rank when not down-sampled). */
+export function cellOwners(panel: ProcmapPanel, k: number): { rank: number; count: number }[] {
+  const owners = panel.blockOwners?.[k];
+  const counts = panel.blockCounts?.[k];
+  if (!owners || !counts) return [{ rank: panel.rank[k]!, count: 1 }];
+  return owners.map((rank, i) => ({ rank, count: counts[i]! }));
 }
 
 /** A set of panels with the note that explains any down-sampling. */
@@ -118,6 +140,30 @@ function panelProblem(p: unknown, where: string): string | null {
     const v = p[key];
     if (!Array.isArray(v) || v.length !== n || !v.every(isNumberArray)) {
       return `${where}.${key} needs ${n} index arrays`;
+    }
+  }
+  for (const [key, len] of [
+    ["rowEnds", p.rows.length],
+    ["colEnds", p.cols.length],
+  ] as const) {
+    const v = p[key];
+    if (v !== undefined && (!isNumberArray(v) || v.length !== len)) {
+      return `${where}.${key} needs ${len} numbers`;
+    }
+  }
+  return blocksProblem(p.blockOwners, p.blockCounts, n, where);
+}
+
+function blocksProblem(owners: unknown, counts: unknown, n: number, where: string): string | null {
+  if (owners === undefined && counts === undefined) return null;
+  const problem = `${where}.blockOwners and blockCounts need ${n} matching non-empty number arrays`;
+  if (!Array.isArray(owners) || !Array.isArray(counts)) return problem;
+  if (owners.length !== n || counts.length !== n) return problem;
+  for (let k = 0; k < n; k++) {
+    const o: unknown = owners[k];
+    const c: unknown = counts[k];
+    if (!isNumberArray(o) || !isNumberArray(c) || o.length === 0 || o.length !== c.length) {
+      return problem;
     }
   }
   return null;

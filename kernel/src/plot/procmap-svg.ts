@@ -5,9 +5,12 @@
  * browser.
  *
  * Every cell is one `<rect class="da-cell">` filled with its engine's colour and carrying
- * `data-rank`/`data-target`, with a `<title>` that browsers show on hover.
+ * `data-rank`/`data-target`, with a `<title>` that browsers show on hover. In a down-sampled
+ * map a block with several owners is one `<g class="da-mixed">` instead: a small checker of
+ * `<rect class="da-part">` squares, one in each owner's colour (see {@link mixedParts}).
  */
 import {
+  cellOwners,
   formatIndex,
   type ProcmapPanel,
   type ProcmapPayload,
@@ -43,14 +46,50 @@ export function escapeXml(s: string): string {
     .replace(/"/g, "&quot;");
 }
 
+/**
+ * Where the parts of a mixed block sit inside its cell, as fractions of the cell side: the
+ * cell is split into an m x m grid (m = ceil(sqrt(n))) and owner i takes the i-th square in
+ * row-major order; two owners take the diagonal. Unused squares stay empty (background).
+ */
+export function mixedParts(n: number): { x: number; y: number; size: number }[] {
+  const m = Math.ceil(Math.sqrt(n));
+  const slots = n === 2 ? [0, 3] : Array.from({ length: n }, (_, i) => i);
+  return slots.map((s) => ({ x: (s % m) / m, y: Math.floor(s / m) / m, size: 1 / m }));
+}
+
+/** `a to b` (inclusive), or just `a` for a block one index wide. */
+function span(start: number, end: number): string {
+  return end - start > 1 ? `${start} to ${end - 1}` : String(start);
+}
+
 /** Hover text of one cell, shared by the SVG fallback and the plotly renderer. */
 export function cellHoverText(payload: ProcmapPayload, panel: ProcmapPanel, k: number): string {
   const rank = panel.rank[k]!;
-  return [
+  const element = [
     `index ${formatIndex(panel.index[k]!)}`,
     `owner rank ${rank}, engine ${payload.targets[rank]}`,
     `local index ${formatIndex(panel.localIndex[k]!)}`,
     ...(payload.labels === "values" ? [`value ${panel.label[k]}`] : []),
+  ];
+  if (!panel.blockOwners || !panel.rowEnds || !panel.colEnds) return element.join("\n");
+  const nc = panel.cols.length;
+  const i = Math.floor(k / nc);
+  const j = k % nc;
+  const owners = cellOwners(panel, k);
+  const total = owners.reduce((a, o) => a + o.count, 0);
+  const cols = span(panel.cols[j]!, panel.colEnds[j]!);
+  const where =
+    panel.index[k]!.length === 1
+      ? `indices ${cols}`
+      : `rows ${span(panel.rows[i]!, panel.rowEnds[i]!)}, columns ${cols}`;
+  const who = (o: { rank: number }) => `engine ${payload.targets[o.rank]} (rank ${o.rank})`;
+  return [
+    `block of ${total} element${total === 1 ? "" : "s"}: ${where}`,
+    ...(owners.length === 1
+      ? [`all owned by ${who(owners[0]!)}`]
+      : [`mixed block, ${owners.length} owners:`, ...owners.map((o) => `  ${who(o)}: ${o.count}`)]),
+    "first element:",
+    ...element.map((line) => `  ${line}`),
   ].join("\n");
 }
 
@@ -90,6 +129,17 @@ function drawView(
         const target = payload.targets[rank]!;
         const cx = x + j * cell;
         const cy = top + i * cell;
+        const owners = cellOwners(panel, k);
+        if (owners.length > 1) {
+          const squares = mixedParts(owners.length).map((part, n) => {
+            const t = payload.targets[owners[n]!.rank]!;
+            return `<rect class="da-part" data-rank="${owners[n]!.rank}" data-target="${t}" x="${cx + part.x * cell}" y="${cy + part.y * cell}" width="${part.size * cell}" height="${part.size * cell}" fill="${payload.colors[t]}"/>`;
+          });
+          parts.push(
+            `<g class="da-mixed" data-owners="${owners.map((o) => o.rank).join(" ")}" data-counts="${owners.map((o) => o.count).join(" ")}">${titles ? `<title>${escapeXml(cellHoverText(payload, panel, k))}</title>` : ""}<rect x="${cx}" y="${cy}" width="${cell}" height="${cell}" fill="white"/>${squares.join("")}</g>`,
+          );
+          continue;
+        }
         parts.push(
           `<rect class="da-cell" data-rank="${rank}" data-target="${target}" x="${cx}" y="${cy}" width="${cell}" height="${cell}" fill="${payload.colors[target]}">${titles ? `<title>${escapeXml(cellHoverText(payload, panel, k))}</title>` : ""}</rect>`,
         );
@@ -250,10 +300,14 @@ export function procmapToHtml(payload: ProcmapPayload, options: ProcmapSvgOption
   return `<div class="distarray-procmap"><p>${escapeXml(header(payload))}</p>${procmapToSvg(payload, options)}<table><thead><tr><th>engine</th><th>rank</th><th>coords</th><th>elements</th><th>local shape</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-/** Plain-text fallback: the owner engine of every drawn cell, then per-engine counts. */
+/**
+ * Plain-text fallback: the owner engine of every drawn cell (`*` for a block with several
+ * owners), then per-engine counts.
+ */
 export function procmapToText(payload: ProcmapPayload): string {
   const lines = [header(payload)];
   const width = Math.max(1, ...payload.targets.map((t) => String(t).length));
+  let mixed = false;
   for (const panel of payload.global.panels) {
     if (panel.title) lines.push(panel.title);
     const nc = panel.cols.length;
@@ -261,12 +315,16 @@ export function procmapToText(payload: ProcmapPayload): string {
       const row = payload.yflip ? panel.rows.length - 1 - i : i;
       const cells: string[] = [];
       for (let j = 0; j < nc; j++) {
-        cells.push(String(payload.targets[panel.rank[row * nc + j]!]).padStart(width));
+        const k = row * nc + j;
+        const several = cellOwners(panel, k).length > 1;
+        mixed ||= several;
+        cells.push((several ? "*" : String(payload.targets[panel.rank[k]!])).padStart(width));
       }
       lines.push(cells.join(" "));
     }
   }
   if (payload.global.note) lines.push(payload.global.note);
+  if (mixed) lines.push("* = a block with several owners");
   lines.push(...engineLines(payload));
   return lines.join("\n");
 }
