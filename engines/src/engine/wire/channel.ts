@@ -34,7 +34,13 @@ export const WIRE_DEFAULTS = {
   maxFrameBytes: 64 * 1024 * 1024,
   /** Messages whose buffers total more than this go in pieces of this size. */
   pieceBytes: 1024 * 1024,
-  /** Frames up to this size are written as one buffer; larger as WebSocket fragments. */
+  /**
+   * A connector (client, or engine opening a mesh link) writes frames up to this size as one
+   * buffer and larger ones as WebSocket fragments (no copy of the data on its side). An
+   * acceptor (engine) always writes one buffer: frames are at most a piece or a batch, and the
+   * copy on the engine spares the client, which receives from every engine, the receiver's
+   * reassembly of fragments.
+   */
   coalesceBytes: 64 * 1024,
   /**
    * Small messages sent in one event-loop turn are written as one batch frame of at most
@@ -256,7 +262,7 @@ export class Channel implements MessageEndpoint {
     return new Promise((resolve, reject) => {
       const done = (e?: Error) =>
         e ? reject(new EngineDiedError(`send failed: ${e.message}`, { cause: e })) : resolve();
-      if (wire.length === 1 || size <= WIRE_DEFAULTS.coalesceBytes) {
+      if (wire.length === 1 || size <= WIRE_DEFAULTS.coalesceBytes || this.role === "acceptor") {
         this.ws.send(wire.length === 1 ? head : Buffer.concat(wire, size), { binary: true }, done);
         return;
       }
