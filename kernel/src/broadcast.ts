@@ -33,6 +33,14 @@ import { wrapNew } from "./distarray-ops.js";
 /** A ufunc operand after alignment: a DistArray laid out for the leader, or a scalar. */
 export type AlignedOperand = DistArray | Scalar;
 
+/** The result of {@link alignOperands}. */
+export interface AlignedOperands {
+  /** The operand whose layout the result takes (it has the broadcast shape). */
+  leader: DistArray;
+  /** Every operand, in the order given, laid out to match `leader` (scalars unchanged). */
+  operands: AlignedOperand[];
+}
+
 function shapesText(shapes: (readonly number[])[]): string {
   return shapes.map((s) => `(${s.join(",")})`).join(" ");
 }
@@ -106,9 +114,7 @@ function scatterParts(ctx: Context, x: NDArray, dist: Distribution): DistArray {
  * of different contexts (the caller reports that).
  * @throws DistArrayError DA_ERR_SHAPE when the shapes do not broadcast.
  */
-export function alignOperands(
-  operands: readonly unknown[],
-): { leader: DistArray; operands: AlignedOperand[] } | undefined {
+export function alignOperands(operands: readonly unknown[]): AlignedOperands | undefined {
   const arrays = operands.filter((o): o is DistArray => o instanceof DistArray);
   if (arrays.length === 0) return undefined;
   const ctx = arrays[0]!.context;

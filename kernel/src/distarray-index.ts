@@ -29,7 +29,9 @@ export { ellipsis, newaxis, Slice, slice } from "@distarray/engines/core";
 
 /** Handlers of index arrays and boolean masks in `at`/`setAt` (fancy indexing). */
 export interface AdvancedIndexing {
+  /** `a.at(index)` for an index array or a boolean mask (a DistArray, or a Promise of one). */
   at(a: DistArray, index: NDArray | DistArray): unknown;
+  /** `a.setAt(index, value)` for an index array or a boolean mask. */
   setAt(a: DistArray, index: NDArray | DistArray, value: unknown): Promise<void>;
 }
 

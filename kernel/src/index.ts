@@ -24,7 +24,13 @@ export { type IoProgress, type IoProgressHandler, setIoProgressHandler } from ".
 
 import "./io.js";
 
-export { alignOperands, broadcastLayout, broadcastShapeOf } from "./broadcast.js";
+export {
+  type AlignedOperand,
+  type AlignedOperands,
+  alignOperands,
+  broadcastLayout,
+  broadcastShapeOf,
+} from "./broadcast.js";
 export {
   type CreateOptions,
   type DistOrShape,
