@@ -227,7 +227,10 @@ export class EngineServer {
         );
       }
       const handler = getOp(msg.op);
-      if (!handler) throw new ProtocolError(`op '${msg.op}' is not implemented by this engine`);
+      if (!handler)
+        throw new ProtocolError(
+          `op '${msg.op}' has no handler on this engine (its op group did not load)`,
+        );
       const out = await handler.handle(this.#context(s, msg), { msg, args: msg.args, buffers });
       if (msg.reply) await this.#reply(channel, msg.id, out);
     } catch (e) {

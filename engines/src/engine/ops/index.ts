@@ -1,6 +1,6 @@
 // Loads every op group; each file registers its ops with registerOp (op-types.ts) when
 // imported. Add one entry per new ops/*.ts file to OP_GROUPS. A group that fails to load is
-// logged and its ops answer "not implemented"; the engine still serves the others.
+// logged and its ops answer with a ProtocolError (no handler); the engine still serves the others.
 export const OP_GROUPS = [
   "./core-basic.js",
   "./core-apply.js",
