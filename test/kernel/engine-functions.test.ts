@@ -5,80 +5,23 @@
  * ones and explain the client-side ones.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import {
-  type Kernel,
-  KernelManager,
-  type KernelMessage,
-  ServerConnection,
-} from "@jupyterlab/services";
-import WebSocket from "ws";
-import { INTEGRATION_TIMEOUT_MS, jupyterTestEnv, killLeftovers } from "./jupyter-env.js";
-import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
+import { test } from "node:test";
+import { INTEGRATION_TIMEOUT_MS } from "./jupyter-env.js";
+import { type CellRun, outputsOfType, useKernelSession } from "./kernel-session.js";
 
-const env = jupyterTestEnv();
-let server: RunningServer;
-let manager: KernelManager;
-let kernel: Kernel.IKernelConnection;
-
-before(
-  async () => {
-    server = await startJupyterServer(env);
-    const serverSettings = ServerConnection.makeSettings({
-      baseUrl: server.baseUrl,
-      wsUrl: server.wsUrl,
-      token: server.token,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    });
-    manager = new KernelManager({ serverSettings });
-    await manager.ready;
-    kernel = await manager.startNew({ name: "distarray" });
-  },
-  { timeout: INTEGRATION_TIMEOUT_MS },
-);
-
-after(async () => {
-  try {
-    if (kernel && !kernel.isDisposed) await kernel.shutdown();
-  } catch {
-    // the server may already be gone; the PIDs are killed below
-  }
-  manager?.dispose();
-  await server?.stop();
-  killLeftovers(env);
-});
-
-interface Run {
-  reply: KernelMessage.IExecuteReplyMsg["content"];
-  outputs: KernelMessage.IIOPubMessage[];
-}
-
-async function run(code: string): Promise<Run> {
-  const future = kernel.requestExecute({ code, stop_on_error: false });
-  const outputs: KernelMessage.IIOPubMessage[] = [];
-  future.onIOPub = (msg) => {
-    if (msg.header.msg_type !== "status") outputs.push(msg);
-  };
-  const reply = await future.done;
-  return { reply: reply.content, outputs };
-}
-
-function ofType(r: Run, type: string): Record<string, unknown>[] {
-  return r.outputs
-    .filter((m) => m.header.msg_type === type)
-    .map((m) => m.content as Record<string, unknown>);
-}
+const session = useKernelSession();
+const run = session.run;
 
 /** The JSON a cell printed with console.log. */
-function printed(r: Run): unknown {
-  const text = ofType(r, "stream")
+function printed(r: CellRun): unknown {
+  const text = outputsOfType(r, "stream")
     .filter((c) => c.name === "stdout")
     .map((c) => String(c.text))
     .join("");
   return JSON.parse(text);
 }
 
-function assertOk(r: Run): void {
+function assertOk(r: CellRun): void {
   assert.equal(r.reply.status, "ok", JSON.stringify(r.outputs.map((m) => m.content)));
 }
 
@@ -115,7 +58,7 @@ test("a function using a variable of an earlier cell fails with a clear error", 
 }, async () => {
   const failed = await run("await ctx.apply((x: number) => x + k, [1])");
   assert.equal(failed.reply.status, "error");
-  const error = ofType(failed, "error")[0]!;
+  const error = outputsOfType(failed, "error")[0]!;
   assert.equal(error.ename, "EngineError");
   assert.match(
     String(error.evalue),

@@ -7,92 +7,32 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import {
-  type Kernel,
-  KernelManager,
-  type KernelMessage,
-  ServerConnection,
-} from "@jupyterlab/services";
-import WebSocket from "ws";
-import { INTEGRATION_TIMEOUT_MS, jupyterTestEnv, killLeftovers } from "./jupyter-env.js";
-import { type RunningServer, startJupyterServer } from "./jupyter-server.js";
+import { test } from "node:test";
+import { INTEGRATION_TIMEOUT_MS } from "./jupyter-env.js";
+import { type CellRun, outputsOfType, useKernelSession } from "./kernel-session.js";
 
-const env = jupyterTestEnv();
-let server: RunningServer;
-let manager: KernelManager;
-let kernel: Kernel.IKernelConnection;
+const session = useKernelSession();
+const run = session.run;
 
-before(
-  async () => {
-    server = await startJupyterServer(env);
-    const serverSettings = ServerConnection.makeSettings({
-      baseUrl: server.baseUrl,
-      wsUrl: server.wsUrl,
-      token: server.token,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    });
-    manager = new KernelManager({ serverSettings });
-    await manager.ready;
-    kernel = await manager.startNew({ name: "distarray" });
-  },
-  { timeout: INTEGRATION_TIMEOUT_MS },
-);
-
-after(async () => {
-  try {
-    if (kernel && !kernel.isDisposed) await kernel.shutdown();
-  } catch {
-    // the server may already be gone; the PIDs are killed below
-  }
-  manager?.dispose();
-  await server?.stop();
-  killLeftovers(env);
-});
-
-interface Run {
-  reply: KernelMessage.IExecuteReplyMsg["content"];
-  outputs: KernelMessage.IIOPubMessage[];
-}
-
-/** Executes `code`; `onInput` runs when the kernel announces the cell (execute_input). */
-async function run(code: string, onInput?: () => void): Promise<Run> {
-  const future = kernel.requestExecute({ code, stop_on_error: false });
-  const outputs: KernelMessage.IIOPubMessage[] = [];
-  future.onIOPub = (msg) => {
-    const t = msg.header.msg_type;
-    if (t === "execute_input") onInput?.();
-    else if (t !== "status") outputs.push(msg);
-  };
-  const reply = await future.done;
-  return { reply: reply.content, outputs };
-}
-
-function ofType(r: Run, type: string): Record<string, unknown>[] {
-  return r.outputs
-    .filter((m) => m.header.msg_type === type)
-    .map((m) => m.content as Record<string, unknown>);
-}
-
-function streamText(r: Run): string {
-  return ofType(r, "stream")
+function streamText(r: CellRun): string {
+  return outputsOfType(r, "stream")
     .map((c) => String(c.text))
     .join("");
 }
 
-function resultText(r: Run): string {
-  const res = ofType(r, "execute_result")[0];
+function resultText(r: CellRun): string {
+  const res = outputsOfType(r, "execute_result")[0];
   return String((res?.data as Record<string, unknown> | undefined)?.["text/plain"] ?? "");
 }
 
-function assertOk(r: Run): void {
+function assertOk(r: CellRun): void {
   assert.equal(r.reply.status, "ok", JSON.stringify(r.outputs.map((m) => m.content)));
 }
 
 test("kernel_info names the language and reports status ok", {
   timeout: INTEGRATION_TIMEOUT_MS,
 }, async () => {
-  const info = await kernel.info;
+  const info = await session.kernel.info;
   assert.equal(info.status, "ok");
   assert.equal(info.language_info.name, "typescript");
   assert.equal(info.implementation, "distarray");
@@ -105,7 +45,7 @@ test("stream output arrives complete, in order and coalesced into few messages",
     'for (let i = 0; i < 2000; i++) console.log(i);\nconsole.error("e");\nconsole.log("end");',
   );
   assertOk(r);
-  const streams = ofType(r, "stream");
+  const streams = outputsOfType(r, "stream");
   const stdout = streams.filter((c) => c.name === "stdout").map((c) => String(c.text));
   const expected = `${Array.from({ length: 2000 }, (_, i) => i).join("\n")}\n`;
   assert.equal(stdout.join(""), `${expected}end\n`);
@@ -120,13 +60,13 @@ test("%dacluster start -n 2 binds ctx; cells compute on the engines", {
   const started = await run("%dacluster start -n 2");
   assertOk(started);
   assert.match(streamText(started), /started cluster default: 2 engines/);
-  const bar = ofType(started, "display_data")[0]!;
+  const bar = outputsOfType(started, "display_data")[0]!;
   assert.match(
     String((bar.data as Record<string, unknown>)["text/plain"]),
     /^starting 2 engines \[/,
   );
   const id = (bar.transient as { display_id: string }).display_id;
-  const updates = ofType(started, "update_display_data");
+  const updates = outputsOfType(started, "update_display_data");
   assert.ok(updates.length >= 1);
   for (const u of updates) assert.equal((u.transient as { display_id: string }).display_id, id);
   const sum = await run("const a = ctx.ones([4, 5], { dist: 'bn' });\nawait a.sum().item()");
@@ -139,14 +79,14 @@ test("display() sends display_data with text/plain and text/html for a DistArray
 }, async () => {
   const r = await run("display(a);");
   assertOk(r);
-  const [d] = ofType(r, "display_data");
+  const [d] = outputsOfType(r, "display_data");
   const data = d!.data as Record<string, string>;
   assert.equal(data["text/plain"], "<DistArray(shape=(4, 5), targets=[0, 1])>");
   assert.match(data["text/html"]!, /local shape/);
   assert.match(data["text/html"]!, /<td>0<\/td><td>0<\/td><td>\(2, 5\)<\/td>/);
   const status = await run("%dacluster status");
   assertOk(status);
-  const table = ofType(status, "display_data")[0]!.data as Record<string, string>;
+  const table = outputsOfType(status, "display_data")[0]!.data as Record<string, string>;
   assert.match(table["text/plain"]!, /^cluster default: 2 engines$/m);
   assert.equal((table["text/html"]!.match(/<tr>/g) ?? []).length, 3);
 });
@@ -157,7 +97,7 @@ test("%dacluster clear drops every array; %dacluster restart rebinds ctx", {
   const cleared = await run("%dacluster clear\n%dacluster status");
   assertOk(cleared);
   assert.match(streamText(cleared), /cleared every array on cluster default/);
-  const table = ofType(cleared, "display_data")[0]!.data as Record<string, string>;
+  const table = outputsOfType(cleared, "display_data")[0]!.data as Record<string, string>;
   const rows = table["text/plain"]!.split("\n").slice(2);
   assert.equal(rows.length, 2);
   for (const row of rows) assert.match(row, /\s0$/);
@@ -174,9 +114,9 @@ test("an unknown magic or bad arguments give an error output; the kernel keeps r
 }, async () => {
   const bad = await run("%dacluster start -n zero");
   assert.equal(bad.reply.status, "error");
-  assert.match(String(ofType(bad, "error")[0]!.evalue), /positive integer; got zero/);
+  assert.match(String(outputsOfType(bad, "error")[0]!.evalue), /positive integer; got zero/);
   const unknown = await run("%nosuch");
-  assert.match(String(ofType(unknown, "error")[0]!.evalue), /unknown magic %nosuch/);
+  assert.match(String(outputsOfType(unknown, "error")[0]!.evalue), /unknown magic %nosuch/);
   assert.equal(resultText(await run("1 + 1")), "2");
 });
 
@@ -185,13 +125,13 @@ test("compile errors carry the cell's line numbers, magic lines included", {
 }, async () => {
   const r = await run("%dacluster status\nconst n = 1;\nconst s: string = n;");
   assert.equal(r.reply.status, "error");
-  const err = ofType(r, "error")[0]!;
+  const err = outputsOfType(r, "error")[0]!;
   assert.equal(err.ename, "TypeScriptError");
   assert.match(
     String(err.evalue),
     /^Line 3, column 7: Type 'number' is not assignable to type 'string'/,
   );
-  assert.equal(ofType(r, "display_data").length, 1);
+  assert.equal(outputsOfType(r, "display_data").length, 1);
 });
 
 test("after an error, queued cells are aborted with stop_on_error and run without it", {
@@ -199,7 +139,7 @@ test("after an error, queued cells are aborted with stop_on_error and run withou
 }, async () => {
   for (const stopOnError of [true, false]) {
     const futures = ["throw new Error('first')", "1 + 1", "2 + 2"].map((code) =>
-      kernel.requestExecute({ code, stop_on_error: stopOnError }),
+      session.kernel.requestExecute({ code, stop_on_error: stopOnError }),
     );
     const replies = await Promise.all(futures.map((f) => f.done));
     const statuses = replies.map((m) => m.content.status);
@@ -227,20 +167,20 @@ test("interrupt stops a busy cell, an awaiting cell and pending engine requests;
     `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, "x");\nwhile (true) {}`,
   );
   await entered;
-  await kernel.interrupt();
+  await session.kernel.interrupt();
   const r1 = await busy;
   assert.equal(r1.reply.status, "error");
   assert.equal(
-    ofType(r1, "error")[0]!.ename,
+    outputsOfType(r1, "error")[0]!.ename,
     "InterruptedError",
     JSON.stringify(r1.outputs.map((m) => m.content)),
   );
 
-  const waiting = run("await new Promise(() => {})", () => void kernel.interrupt());
+  const waiting = run("await new Promise(() => {})", () => void session.kernel.interrupt());
   const r2 = await waiting;
   assert.equal(r2.reply.status, "error");
   assert.equal(
-    ofType(r2, "error")[0]!.ename,
+    outputsOfType(r2, "error")[0]!.ename,
     "InterruptedError",
     JSON.stringify(r2.outputs.map((m) => m.content)),
   );
@@ -256,9 +196,9 @@ test("interrupt stops a busy cell, an awaiting cell and pending engine requests;
       "});",
       "await slow",
     ].join("\n"),
-    () => void kernel.interrupt(),
+    () => void session.kernel.interrupt(),
   );
-  assert.equal(ofType(slowRun, "error")[0]!.ename, "InterruptedError");
+  assert.equal(outputsOfType(slowRun, "error")[0]!.ename, "InterruptedError");
   const cancelled = await run("await slow.then(() => 'finished', (e) => e.code)");
   assert.equal(resultText(cancelled), "'DA_ERR_INTERRUPTED'");
 
@@ -271,8 +211,8 @@ test("engines of a Context.start() in a cell survive a kernel interrupt", {
   timeout: INTEGRATION_TIMEOUT_MS,
 }, async () => {
   assertOk(await run("const own = await da.Context.start({ engines: 2 });"));
-  const r = await run("await new Promise(() => {})", () => void kernel.interrupt());
-  assert.equal(ofType(r, "error")[0]!.ename, "InterruptedError");
+  const r = await run("await new Promise(() => {})", () => void session.kernel.interrupt());
+  assert.equal(outputsOfType(r, "error")[0]!.ename, "InterruptedError");
   const still = await run("await own.apply(() => 3)");
   assertOk(still);
   assert.equal(resultText(still), "[ 3, 3 ]");
@@ -292,7 +232,7 @@ test("comms: the frontend opens one and messages flow both ways; the kernel open
       ].join("\n"),
     ),
   );
-  const comm = kernel.createComm("test.echo");
+  const comm = session.kernel.createComm("test.echo");
   const got: unknown[] = [];
   const two = new Promise<void>((resolve) => {
     comm.onMsg = (msg) => {
@@ -304,12 +244,12 @@ test("comms: the frontend opens one and messages flow both ways; the kernel open
   comm.send({ ping: 2 }, {}, [new Uint8Array([1, 2, 3])]);
   await two;
   assert.deepEqual(got, [{ greeting: { hi: 1 } }, { echo: { ping: 2 }, buffers: 1 }]);
-  const info = await kernel.requestCommInfo({ target_name: "test.echo" });
+  const info = await session.kernel.requestCommInfo({ target_name: "test.echo" });
   assert.deepEqual(Object.keys((info.content as { comms: object }).comms), [comm.commId]);
   comm.close();
 
   const fromKernel = new Promise<{ data: unknown; reply: unknown }>((resolve) => {
-    kernel.registerCommTarget("test.front", (c, openMsg) => {
+    session.kernel.registerCommTarget("test.front", (c, openMsg) => {
       c.onMsg = (m) => resolve({ data: openMsg.content.data, reply: m.content.data });
       c.send({ answer: 42 });
     });
@@ -333,7 +273,7 @@ test("comms: the frontend opens one and messages flow both ways; the kernel open
       ].join("\n"),
     ),
   );
-  const failing = kernel.createComm("test.fail");
+  const failing = session.kernel.createComm("test.fail");
   await failing.open({}).done;
   const future = failing.send({ x: 1 });
   const errText: string[] = [];
@@ -349,13 +289,13 @@ test("comms: the frontend opens one and messages flow both ways; the kernel open
 test("restart: the cluster is stopped with the old kernel; start again and compute", {
   timeout: INTEGRATION_TIMEOUT_MS,
 }, async () => {
-  await kernel.restart();
+  await session.kernel.restart();
   const shown = await run("ctx");
   assertOk(shown);
   assert.match(resultText(shown), /^<unbound ctx: .*%dacluster start>$/);
   const unbound = await run("ctx.targets");
   assert.equal(unbound.reply.status, "error");
-  assert.match(String(ofType(unbound, "error")[0]!.evalue), /%dacluster start/);
+  assert.match(String(outputsOfType(unbound, "error")[0]!.evalue), /%dacluster start/);
   assertOk(await run("%dacluster start -n 2"));
   const r = await run("await ctx.ones([3]).sum().item()");
   assertOk(r);
