@@ -19,7 +19,8 @@ import {
   reduceLocal,
   reductionResultType,
 } from "@distarray/engines/core/reductions";
-import { contiguousOperand, cStrides, type StridedOperand } from "@distarray/engines/core/strided";
+import { cStrides } from "@distarray/engines/core/shape";
+import { contiguousOperand, type StridedOperand } from "@distarray/engines/core/strided";
 import fc from "fast-check";
 import {
   decodeArray,

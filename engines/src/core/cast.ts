@@ -23,7 +23,8 @@ import {
   type TypedArray,
 } from "./dtypes.js";
 import { DistArrayError } from "./errors.js";
-import { broadcastShapes, broadcastStrides, forEachRun, type StridedOperand } from "./strided.js";
+import { tryBroadcastShapes } from "./shape.js";
+import { broadcastStrides, forEachRun, type StridedOperand } from "./strided.js";
 
 const TWO31 = 2 ** 31;
 const TWO63 = 2 ** 63;
@@ -112,7 +113,7 @@ export function castReal(v: number | bigint, dtype: DType): number | bigint {
  * @throws DistArrayError (DA_ERR_SHAPE) if src does not broadcast to dst's shape.
  */
 export function castInto(src: StridedOperand, dst: StridedOperand): void {
-  const shape = broadcastShapes(src.shape, dst.shape);
+  const shape = tryBroadcastShapes(src.shape, dst.shape);
   if (
     shape === null ||
     shape.length !== dst.shape.length ||

@@ -20,20 +20,7 @@ export * from "./ndarray-format.js";
 export * from "./random.js";
 export * from "./redistribute-plan.js";
 export * from "./reductions.js";
-// shape.ts is exported by name: strided.ts and maps-util.ts have helpers of the same
-// names for their own use, and an explicit export takes precedence over `export *`.
-export {
-  broadcastShapes,
-  checkShape,
-  cStrides,
-  normalizeAxes,
-  normalizeAxis,
-  normalizeIndex,
-  product,
-  ravelIndex,
-  sameShape,
-  unravelIndex,
-} from "./shape.js";
+export * from "./shape.js";
 export * from "./strided.js";
 export * from "./ufunc-loops.js";
 export * from "./ufunc-table.js";

@@ -4,12 +4,7 @@
  */
 import { DistArrayError } from "./errors.js";
 
-/** Product of the entries (1 for an empty list). */
-export function product(values: readonly number[]): number {
-  let p = 1;
-  for (const v of values) p *= v;
-  return p;
-}
+export { product } from "./shape.js";
 
 /** `[3, 4]` -> `"[3, 4]"`, the form error messages use. */
 export function fmtShape(shape: readonly unknown[]): string {

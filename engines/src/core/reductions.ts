@@ -27,7 +27,8 @@ import {
 } from "./dtypes.js";
 import { DistArrayError, DTypeError } from "./errors.js";
 import { reduceExtremes, reduceFlags, reduceMoments, reduceSums } from "./reduction-local.js";
-import { cStrides, type StridedOperand, shapeSize } from "./strided.js";
+import { cStrides, product } from "./shape.js";
+import type { StridedOperand } from "./strided.js";
 
 export const REDUCTION_OPS = [
   "sum",
@@ -322,7 +323,7 @@ export function combinePartials(op: ReductionOp, parts: readonly Partial[]): Par
 
 function combineTwo(op: ReductionOp, a: Partial, b: Partial): Partial {
   const count = a.count + b.count;
-  const n = shapeSize(a.shape);
+  const n = product(a.shape);
   const dtype = a.dtype;
   const complex = isComplexDType(dtype);
   const single = dtype === "float32" || dtype === "complex64";
@@ -406,7 +407,7 @@ function equalAt(av: TypedArray, i: number, bv: TypedArray, j: number, complex: 
 function combineExtremes(op: ReductionOp, a: Partial, b: Partial, count: number): Partial {
   const complex = isComplexDType(a.dtype);
   const lanes = complex ? 2 : 1;
-  const n = shapeSize(a.shape);
+  const n = product(a.shape);
   const value = a.value.slice();
   const index = a.index?.slice();
   const bv = b.value;
@@ -457,7 +458,7 @@ export function finalizePartial(
   part: Partial,
   _opts: ReduceOptions = {},
 ): { dtype: DType; data: TypedArray } {
-  const n = shapeSize(part.shape);
+  const n = product(part.shape);
   const { count, dtype } = part;
   if (count === 0 && n > 0) {
     if (op === "min" || op === "max") {

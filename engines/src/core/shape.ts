@@ -147,11 +147,11 @@ export function normalizeAxes(
 }
 
 /**
- * The shape NumPy broadcasting gives for operands of these shapes: shapes are aligned at
- * their last axis, and each pair of lengths must be equal or one of them 1.
- * @throws DistArrayError DA_ERR_SHAPE when two lengths differ and neither is 1.
+ * The shape NumPy broadcasting gives for operands of these shapes (numpy.broadcast_shapes):
+ * shapes are aligned at their last axis, and each pair of lengths must be equal or one of
+ * them 1. Returns `null` when they do not broadcast.
  */
-export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
+export function tryBroadcastShapes(...shapes: (readonly number[])[]): number[] | null {
   const ndim = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(ndim).fill(1);
   for (const s of shapes) {
@@ -160,17 +160,26 @@ export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
       const n = s[i]!;
       const have = out[offset + i]!;
       if (n === have || n === 1) continue;
-      if (have === 1) {
-        out[offset + i] = n;
-        continue;
-      }
-      throw new DistArrayError(
-        `operands could not be broadcast together with shapes ${shapes
-          .map((x) => `(${x.join(",")}${x.length === 1 ? "," : ""})`)
-          .join(" ")}`,
-        { code: "DA_ERR_SHAPE" },
-      );
+      if (have !== 1) return null;
+      out[offset + i] = n;
     }
+  }
+  return out;
+}
+
+/**
+ * As {@link tryBroadcastShapes}, for callers that need the operands to broadcast.
+ * @throws DistArrayError DA_ERR_SHAPE when two lengths differ and neither is 1.
+ */
+export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
+  const out = tryBroadcastShapes(...shapes);
+  if (out === null) {
+    throw new DistArrayError(
+      `operands could not be broadcast together with shapes ${shapes
+        .map((x) => `(${x.join(",")}${x.length === 1 ? "," : ""})`)
+        .join(" ")}`,
+      { code: "DA_ERR_SHAPE" },
+    );
   }
   return out;
 }

@@ -8,6 +8,7 @@
  * `data[2k], data[2k+1]`.
  */
 import type { DType, TypedArray } from "./dtypes.js";
+import { cStrides } from "./shape.js";
 
 export interface StridedOperand {
   readonly dtype: DType;
@@ -17,24 +18,6 @@ export interface StridedOperand {
   /** Element strides, one per axis. */
   readonly strides: readonly number[];
   readonly shape: readonly number[];
-}
-
-/** The number of elements of a shape (1 for a 0-d shape). */
-export function shapeSize(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
-
-/** C-order (row-major) element strides for a contiguous array of `shape`. */
-export function cStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    strides[k] = s;
-    s *= shape[k]!;
-  }
-  return strides;
 }
 
 /** A contiguous C-order operand over the start of `data`. */
@@ -59,24 +42,6 @@ export function isCContiguous(op: StridedOperand): boolean {
     expected *= n;
   }
   return true;
-}
-
-/**
- * NumPy's broadcasting of shapes (numpy.broadcast_shapes); `null` if they do not broadcast.
- */
-export function broadcastShapes(...shapes: (readonly number[])[]): number[] | null {
-  const ndim = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(ndim).fill(1);
-  for (const s of shapes) {
-    for (let k = 0; k < s.length; k++) {
-      const axis = ndim - s.length + k;
-      const n = s[k]!;
-      if (n === out[axis] || n === 1) continue;
-      if (out[axis] !== 1) return null;
-      out[axis] = n;
-    }
-  }
-  return out;
 }
 
 /**

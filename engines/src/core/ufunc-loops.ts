@@ -25,15 +25,8 @@ import {
   type TypedArray,
 } from "./dtypes.js";
 import { DistArrayError, DTypeError } from "./errors.js";
-import {
-  broadcastShapes,
-  broadcastStrides,
-  cStrides,
-  forEachRun,
-  isCContiguous,
-  type StridedOperand,
-  shapeSize,
-} from "./strided.js";
+import { cStrides, product, tryBroadcastShapes } from "./shape.js";
+import { broadcastStrides, forEachRun, isCContiguous, type StridedOperand } from "./strided.js";
 import { fastFloatBinary, fastFloatUnary, fastInt32Binary } from "./ufunc-fast.js";
 import {
   bigBinaryKernel,
@@ -83,7 +76,7 @@ function outputTarget(name: string, loop: UfuncLoop, out: StridedOperand): Strid
       `Cannot cast ufunc '${name}' output from dtype('${loop.output}') to dtype('${out.dtype}') with casting rule 'same_kind'`,
     );
   }
-  const size = shapeSize(out.shape);
+  const size = product(out.shape);
   const info = DTYPE_INFO[loop.output];
   return {
     dtype: loop.output,
@@ -136,7 +129,7 @@ function readBig(data: TypedArray, k: number): bigint {
 export function unaryLoop(name: UnaryUfunc, x: StridedOperand, out: StridedOperand): void {
   if (!isUnaryUfunc(name)) throw new TypeError(`not a unary ufunc: ${String(name)}`);
   const loop = resolveUfuncLoop(name, x.dtype);
-  const shape = broadcastShapes(x.shape, out.shape);
+  const shape = tryBroadcastShapes(x.shape, out.shape);
   if (shape === null || !sameShape(shape, out.shape)) throw shapeError([x.shape, out.shape]);
   const target = outputTarget(numpyName(name), loop, out);
   runUnary(name, loop, x, target);
@@ -161,7 +154,7 @@ function runUnary(name: UnaryUfunc, loop: UfuncLoop, x: StridedOperand, out: Str
       x.offset,
       out.data as Float64Array,
       out.offset,
-      shapeSize(out.shape),
+      product(out.shape),
     )
   ) {
     return;
@@ -245,7 +238,7 @@ export function binaryLoop(
   const bOp = isOperand(b);
   const loop = resolveUfuncLoop(name, aOp ? a.dtype : a, bOp ? b.dtype : b);
   const shapes = [...(aOp ? [a.shape] : []), ...(bOp ? [b.shape] : []), out.shape];
-  const shape = broadcastShapes(...shapes);
+  const shape = tryBroadcastShapes(...shapes);
   if (shape === null || !sameShape(shape, out.shape)) throw shapeError(shapes);
   const target = outputTarget(numpyName(name), loop, out);
   runBinary(name, loop, a, b, target);
@@ -271,7 +264,7 @@ function tryFast(
     if (swapped === undefined || !isOperand(b)) return false;
     return tryFast(swapped, loop, b, a, out);
   }
-  const n = shapeSize(out.shape);
+  const n = product(out.shape);
   const bv = isOperand(b) ? b.data : scalarToNumber(b, d);
   const bo = isOperand(b) ? b.offset : 0;
   if (d === "int32") {

@@ -29,7 +29,8 @@ import type { AxisSelection } from "./index-parse.js";
 import type { LocalDistribution } from "./local-distribution.js";
 import { type AxisMap, BlockMap, NoDistMap, UnstructuredMap } from "./maps.js";
 import { writeElement } from "./ndarray.js";
-import { cStrides, type StridedOperand } from "./strided.js";
+import { cStrides } from "./shape.js";
+import type { StridedOperand } from "./strided.js";
 
 /** Which view indices (sorted) and which base local positions a slice keeps on one position. */
 function sliceOnPosition(

@@ -7,7 +7,6 @@
 import {
   type BinaryUfunc,
   binaryLoop,
-  broadcastShapes,
   castInto,
   contiguousOperand,
   DistArrayError,
@@ -16,6 +15,7 @@ import {
   LocalView,
   type Scalar,
   type StridedOperand,
+  tryBroadcastShapes,
   ufuncArity,
   unaryLoop,
 } from "../../core/index.js";
@@ -48,7 +48,7 @@ registerOp({
         // Broadcast operands (kernel/src/broadcast.ts) have length-1 local axes; the
         // result takes the layout of the operand with the full local shape.
         if (like !== undefined && a.localShape.join() !== like.localShape.join()) {
-          const full = broadcastShapes(like.localShape, a.localShape);
+          const full = tryBroadcastShapes(like.localShape, a.localShape);
           if (
             full === null ||
             (full.join() !== like.localShape.join() && full.join() !== a.localShape.join())
