@@ -32,7 +32,6 @@ import {
 } from "../../core/index.js";
 import { commitTemp, discardTemp, tempPathFor } from "../../io/atomic.js";
 import { decodeDnpyHeader, dnpyHeaderLength, encodeDnpyPrefix } from "../../io/dnpy.js";
-import { h5CreateDataset, h5DatasetInfo, h5ReadPart, h5WritePart } from "../../io/hdf5-file.js";
 import {
   bytesOf,
   createNpyFile,
@@ -46,13 +45,7 @@ import {
 } from "../../io/npy-file.js";
 import { decodeNpyHeader } from "../../io/npy-header.js";
 import type { PartLayout } from "../../io/part-plan.js";
-import {
-  type ZarrArrayMeta,
-  zarrOpen,
-  zarrReadPart,
-  zarrWriteMetadata,
-  zarrWritePart,
-} from "../../io/zarr-file.js";
+import type { ZarrArrayMeta } from "../../io/zarr-file.js";
 import { type EngineContext, registerOp } from "../op-types.js";
 import {
   argDType,
@@ -61,6 +54,44 @@ import {
   localDistributionFromWire,
   newLocalArray,
 } from "./array-common.js";
+
+/**
+ * The HDF5 and Zarr layers load on their first use, not at engine start: h5wasm alone adds
+ * about 40 MiB to an engine's resident memory (its WebAssembly module and heap), which an
+ * engine that never touches an HDF5 file should not carry.
+ */
+let hdf5Layer: Promise<typeof import("../../io/hdf5-file.js")> | undefined;
+let zarrLayer: Promise<typeof import("../../io/zarr-file.js")> | undefined;
+
+/** Imports `load`; a failure becomes a DA_ERR_IO error naming the format and the reason. */
+async function loadLayer<T>(format: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    throw new DistArrayError(
+      `${format} support could not be loaded on this engine: ${e instanceof Error ? e.message : String(e)}`,
+      { code: "DA_ERR_IO", cause: e },
+    );
+  }
+}
+
+/** The HDF5 layer (io/hdf5-file.ts), loaded once; a failed load is retried on the next op. */
+function hdf5(): Promise<typeof import("../../io/hdf5-file.js")> {
+  hdf5Layer ??= loadLayer("HDF5", () => import("../../io/hdf5-file.js"));
+  return hdf5Layer.catch((e: unknown) => {
+    hdf5Layer = undefined;
+    throw e;
+  });
+}
+
+/** The Zarr layer (io/zarr-file.ts), loaded once; a failed load is retried on the next op. */
+function zarr(): Promise<typeof import("../../io/zarr-file.js")> {
+  zarrLayer ??= loadLayer("Zarr", () => import("../../io/zarr-file.js"));
+  return zarrLayer.catch((e: unknown) => {
+    zarrLayer = undefined;
+    throw e;
+  });
+}
 
 /** This rank's part as the IO layer sees it. */
 export function layoutOf(local: LocalDistribution): PartLayout {
@@ -179,6 +210,7 @@ registerOp({
               code: "DA_ERR_VALUE",
             });
           }
+          const { h5CreateDataset } = await hdf5();
           return {
             result: await withTemp(temp, async () => {
               if (mode === "a" && exists) copyFileSync(file, temp);
@@ -197,6 +229,7 @@ registerOp({
         }
         case "hdf5:write": {
           const a = getLocalArray(ectx, argKey(args.arrayKey));
+          const { h5WritePart } = await hdf5();
           await h5WritePart(
             argString(args.temp, "temp"),
             argString(args.key, "key"),
@@ -209,6 +242,7 @@ registerOp({
         }
         case "zarr:create": {
           const temp = tempPathFor(file);
+          const { zarrWriteMetadata } = await zarr();
           return {
             result: await withTemp(temp, async () => {
               zarrWriteMetadata(temp, args.meta as ZarrArrayMeta);
@@ -218,6 +252,7 @@ registerOp({
         }
         case "zarr:write": {
           const a = getLocalArray(ectx, argKey(args.key));
+          const { zarrWritePart } = await zarr();
           const r = zarrWritePart(
             argString(args.temp, "temp"),
             args.meta as ZarrArrayMeta,
@@ -298,12 +333,15 @@ registerOp({
           return { result: dnpyRead(ectx, args, file) };
         case "npy:read":
           return { result: await npyRead(ectx, args, file) };
-        case "hdf5:info":
+        case "hdf5:info": {
+          const { h5DatasetInfo } = await hdf5();
           return { result: await h5DatasetInfo(file, argString(args.key, "key"), file) };
+        }
         case "hdf5:read": {
           const key = argKey(args.newKey, "newKey");
           const { local } = localDistributionFromWire(ectx, args.distribution);
           let made: ReturnType<typeof newLocalArray> | undefined;
+          const { h5ReadPart } = await hdf5();
           const r = await h5ReadPart(file, argString(args.key, "key"), layoutOf(local), (dtype) => {
             made = newLocalArray(ectx, local, dtype, true);
             return bytesOf(made.data);
@@ -313,12 +351,14 @@ registerOp({
           return { result: { dtype: r.dtype, bytes: r.bytes.byteLength } };
         }
         case "zarr:info": {
+          const { zarrOpen } = await zarr();
           const z = await zarrOpen(file, file);
           return { result: { dtype: z.dtype, shape: z.shape, chunks: z.chunks, format: z.format } };
         }
         case "zarr:read": {
           const key = argKey(args.newKey, "newKey");
           const { local } = localDistributionFromWire(ectx, args.distribution);
+          const { zarrOpen, zarrReadPart } = await zarr();
           const z = await zarrOpen(file, file);
           const a = newLocalArray(ectx, local, z.dtype, true);
           try {
