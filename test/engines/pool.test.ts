@@ -7,6 +7,7 @@ import { DistArrayError, MemoryLimitError } from "@distarray/engines/core/errors
 import { heapOf } from "@distarray/engines/core/wasm/heap";
 import {
   DEFAULT_POOL_CACHE_BYTES,
+  DEFAULT_POOL_CACHE_SHARE,
   GC_AFTER_BYTES,
   POOL_MIN_BYTES,
   Pool,
@@ -29,7 +30,7 @@ describe("buffer pool", () => {
   });
 
   it("hands released memory out again (no fresh allocation) and keeps accounts", () => {
-    const pool = new Pool({ limit: 64 * MiB, rank: 3, wasmBytes: 0 });
+    const pool = new Pool({ limit: 64 * MiB, rank: 3, wasmBytes: 0, cacheShare: Infinity });
     const a = pool.allocate("float64", 1_000_000);
     assert.ok(a instanceof Float64Array);
     assert.equal(a.length, 1_000_000);
@@ -86,7 +87,7 @@ describe("buffer pool", () => {
   });
 
   it("drops cached buffers when the limit needs the room", () => {
-    const pool = new Pool({ limit: 4 * MiB, rank: 0, wasmBytes: 0 });
+    const pool = new Pool({ limit: 4 * MiB, rank: 0, wasmBytes: 0, cacheShare: Infinity });
     pool.release(pool.allocateBytes(3 * MiB));
     assert.equal(pool.cached, 3 * MiB);
     const b = pool.allocateBytes(2 * MiB);
@@ -97,10 +98,34 @@ describe("buffer pool", () => {
   it("keeps at most cacheBytes of freed ArrayBuffers", () => {
     const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmBytes: 0, cacheBytes: 3 * MiB });
     assert.equal(new Pool({ limit: MiB, rank: 0 }).cacheBytes, DEFAULT_POOL_CACHE_BYTES);
+    const live = pool.allocateBytes(16 * MiB);
     const bufs = [1, 2, 3, 4].map(() => pool.allocateBytes(MiB));
     for (const b of bufs) pool.release(b);
-    assert.equal(pool.inUse, 0);
+    assert.equal(pool.inUse, 16 * MiB);
     assert.equal(pool.cached, 3 * MiB);
+    pool.release(live);
+  });
+
+  it("keeps at most cacheShare of the bytes in use", () => {
+    assert.equal(new Pool({ limit: MiB, rank: 0 }).cacheShare, DEFAULT_POOL_CACHE_SHARE);
+    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmBytes: 0, cacheShare: 0.5 });
+    const live = [1, 2].map(() => pool.allocateBytes(MiB));
+    const bufs = [1, 2, 3, 4].map(() => pool.allocateBytes(MiB));
+    pool.release(bufs[0]!);
+    assert.equal(pool.cached, MiB, "5 MiB in use: 1 MiB may stay");
+    pool.release(bufs[1]!);
+    assert.equal(pool.cached, 2 * MiB, "4 MiB in use: 2 MiB may stay");
+    pool.release(bufs[2]!);
+    pool.release(bufs[3]!);
+    assert.equal(pool.inUse, 2 * MiB);
+    assert.equal(pool.cached, MiB, "half of the 2 MiB still in use");
+    const again = pool.allocateBytes(MiB);
+    assert.equal(pool.reused, 1, "a loop over the live arrays still reuses a buffer");
+    pool.release(again);
+    for (const b of live) pool.release(b);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.cached, 0, "nothing is kept once nothing is in use");
+    assert.throws(() => new Pool({ limit: MiB, rank: 0, cacheShare: -1 }), RangeError);
   });
 
   it("allocates in the WebAssembly heap, reuses its blocks and falls back past its cap", () => {

@@ -12,7 +12,10 @@
  * Other buffers are ordinary ArrayBuffers. Those of POOL_MIN_BYTES and more are kept on
  * release, in size classes (1/8 steps between powers of two, so at most 12.5% slack) and
  * handed out again: reused memory is already paged in, fresh memory is ~50x slower to
- * touch. At most `cacheBytes` are kept; cached buffers do not count as in use and are
+ * touch. At most `cacheBytes` are kept, and never more than `cacheShare` of the bytes in
+ * use: an engine's resident memory stays within a fixed share of its live data, and once
+ * the client drops most of its arrays (a collection of its temporaries) the engine holds
+ * no more than a share of what is left. Cached buffers do not count as in use and are
  * dropped when the limit needs room. Dropped buffers return to the system when V8
  * collects them, which an idle engine would not do: once GC_AFTER_BYTES have been dropped,
  * the pool runs a collection once the current task's synchronous work is done.
@@ -27,6 +30,13 @@ import type { BufferPool } from "./op-types.js";
 
 /** Default of the pool's `cacheBytes` option: freed ArrayBuffers kept for reuse. */
 export const DEFAULT_POOL_CACHE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Default of the pool's `cacheShare` option: cached ArrayBuffer bytes are at most this
+ * share of the bytes in use. One half keeps a buffer for the next result in a loop over
+ * two live arrays of its size (x = x.add(y) with the old x freed at once).
+ */
+export const DEFAULT_POOL_CACHE_SHARE = 0.5;
 
 /**
  * The environment variable that sets the default of `wasmBytes` for every engine started
@@ -96,6 +106,12 @@ export interface PoolOptions {
   /** Freed ArrayBuffer bytes kept for reuse (default DEFAULT_POOL_CACHE_BYTES). */
   cacheBytes?: number;
   /**
+   * Most freed ArrayBuffer bytes kept for reuse, as a share of the bytes in use (default
+   * DEFAULT_POOL_CACHE_SHARE; 0 keeps none once nothing is in use, Infinity lifts the
+   * bound so that only `cacheBytes` applies).
+   */
+  cacheShare?: number;
+  /**
    * Cap of the WebAssembly heap in bytes (default: $DISTARRAY_WASM_HEAP_BYTES if set, else
    * the smaller of the limit and DEFAULT_WASM_HEAP_BYTES); 0 disables it (plain
    * ArrayBuffers and JS loops only).
@@ -133,6 +149,8 @@ export class Pool implements BufferPool {
   readonly rank: number;
   /** Freed ArrayBuffer bytes kept for reuse. */
   readonly cacheBytes: number;
+  /** Most cached bytes as a share of the bytes in use. */
+  readonly cacheShare: number;
   /** The WebAssembly heap, if the kernels module is available and it is enabled. */
   readonly heap: WasmHeap | undefined;
   /** Smallest buffer placed in the heap. */
@@ -154,6 +172,8 @@ export class Pool implements BufferPool {
     this.limit = options.limit;
     this.rank = options.rank;
     this.cacheBytes = options.cacheBytes ?? DEFAULT_POOL_CACHE_BYTES;
+    this.cacheShare = options.cacheShare ?? DEFAULT_POOL_CACHE_SHARE;
+    if (!(this.cacheShare >= 0)) throw new RangeError(`bad cacheShare ${this.cacheShare}`);
     this.wasmMinBytes = options.wasmMinBytes ?? DEFAULT_WASM_MIN_BYTES;
     const fromEnv = Number.parseInt(process.env[WASM_BYTES_ENV] ?? "", 10);
     const wasmBytes = Math.min(
@@ -231,6 +251,7 @@ export class Pool implements BufferPool {
       this.heap!.free(view);
       this.#inUse -= this.#wasmSizes.get(start) ?? 0;
       this.#wasmSizes.delete(start);
+      this.#evict(this.#cached - this.#cacheCap());
       return;
     }
     const buf = view.buffer as ArrayBuffer;
@@ -246,7 +267,12 @@ export class Pool implements BufferPool {
     list.push(buf);
     this.#free.set(h.size, list);
     this.#cached += h.size;
-    this.#evict(Math.max(this.#inUse + this.#cached - this.limit, this.#cached - this.cacheBytes));
+    this.#evict(Math.max(this.#inUse + this.#cached - this.limit, this.#cached - this.#cacheCap()));
+  }
+
+  /** Most ArrayBuffer bytes the cache may hold now. */
+  #cacheCap(): number {
+    return Math.min(this.cacheBytes, this.cacheShare * this.#inUse);
   }
 
   owns(view: ArrayBufferView): boolean {
