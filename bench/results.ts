@@ -7,7 +7,7 @@ import type { LinearFit, Stats } from "./measure.js";
 export const WORKLOAD_IDS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
-export const BASELINE_IDS = ["numpy", "f64-loop", "tcp", "ws"] as const;
+export const BASELINE_IDS = ["numpy", "f64-loop", "tcp", "ws", "memory"] as const;
 export type BaselineId = (typeof BASELINE_IDS)[number];
 
 /** One baseline measurement (a named figure inside a baseline, e.g. NumPy's add of 2^25). */

@@ -1,12 +1,14 @@
 /**
- * The benchmark run: baselines first (NumPy, the Float64Array loop, raw TCP, raw ws), then
- * the selected workloads, then the target verdicts; the report is written to `options.out`.
+ * The benchmark run: baselines first (NumPy, the Float64Array loop, raw TCP, raw ws, memory
+ * bandwidth), then the selected workloads, then the target verdicts; the report is written
+ * to `options.out`.
  * A workload that throws is recorded as a failed figure and the run carries on.
  */
 import { mkdirSync } from "node:fs";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { f64LoopBaseline } from "./baselines/f64-loop.js";
+import { memoryBaseline, memoryCases } from "./baselines/memory.js";
 import { numpyBaseline } from "./baselines/numpy.js";
 import { tcpBaseline } from "./baselines/tcp.js";
 import { wsBaseline } from "./baselines/ws.js";
@@ -91,7 +93,19 @@ export async function runBench(
   const ws = await guarded("ws", "raw ws round trip, two Node processes", () =>
     wsBaseline({ roundTrips: options.wsRoundTrips }),
   );
-  const baselineResults = [numpy, loop, tcp, ws];
+  log("baseline: memory bandwidth (the SIMD kernels alone)");
+  const cases = memoryCases({
+    addSizes: options.workloads.includes("W1") ? options.computeSizes : [],
+    ...(options.workloads.includes("W2") ? { matrixSide: options.matrixSide } : {}),
+    processes: options.engines,
+  });
+  const memory = await guarded("memory", "memory bandwidth", () =>
+    memoryBaseline(cases, { processes: options.engines, ...repeatOptions }),
+  );
+  for (const f of memory.figures) {
+    log(`  ${f.title}: ${f.time.median.toFixed(2)} ms, ${f.gibPerSecond?.toFixed(1)} GiB/s`);
+  }
+  const baselineResults = [numpy, loop, tcp, ws, memory];
   failed ||= baselineResults.some((b) => b.failed);
   const baselines = new Baselines(baselineResults.map(({ failed: _, ...b }) => b));
 

@@ -21,6 +21,8 @@ export type Workload = (env: WorkloadEnv) => Promise<WorkloadOutput>;
 const SPEED_MEANING: Record<string, string> = {
   numpy: "NumPy time / this time (above 1: faster than NumPy)",
   "f64-loop": "Float64Array loop time / this time (above 1: faster than the loop)",
+  memory:
+    "the SIMD kernels' time alone on as many processes at once / this time (1: at the memory bound)",
 };
 
 /** Read access to the baselines, and the ratios workloads attach to their figures. */
@@ -39,10 +41,13 @@ export class Baselines {
     return this.get(id)?.figures.find((f) => f.name === name);
   }
 
-  /** Speed ratios (baseline median / `ms`) against NumPy and the loop for task `name`. */
+  /**
+   * Speed ratios (baseline median / `ms`) against NumPy, the loop and the memory bound for
+   * task `name`.
+   */
   speedRatios(name: string, ms: number): Ratio[] {
     const out: Ratio[] = [];
-    for (const id of ["numpy", "f64-loop"] as const) {
+    for (const id of ["numpy", "f64-loop", "memory"] as const) {
       const f = this.figure(id, name);
       if (f)
         out.push({

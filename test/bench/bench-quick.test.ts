@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { repoRoot } from "../helpers/paths.js";
 
 const WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"];
-const BASELINES = ["numpy", "f64-loop", "tcp", "ws"];
+const BASELINES = ["numpy", "f64-loop", "tcp", "ws", "memory"];
 
 interface Report {
   quick: boolean;
