@@ -5,7 +5,14 @@
  * (counter-based, see core/random.ts). All pipelined; each stores a LocalArray under the
  * header's key on pool memory.
  */
-import { DistArrayError, DTYPE_INFO, fillRandom, type RandomSpec } from "../../core/index.js";
+import {
+  DistArrayError,
+  DTYPE_INFO,
+  fillRandom,
+  LocalArray,
+  type RandomSpec,
+  type TypedArray,
+} from "../../core/index.js";
 import { registerOp } from "../op-types.js";
 import {
   argDType,
@@ -59,15 +66,26 @@ registerOp({
     const key = argKey(h.key);
     const dtype = argDType(h.dtype);
     const { local } = localDistributionFromWire(ectx, h.distribution);
-    const a = newLocalArray(ectx, local, dtype, false);
+    const { itemsize, lanes, storage } = DTYPE_INFO[dtype];
     const bytes = buffers[0] ?? new Uint8Array(0);
-    const want = a.data.byteLength;
+    const want = local.localSize * itemsize;
     if (bytes.byteLength !== want) {
       throw new DistArrayError(
         `scatter: engine ${ectx.rank} needs ${want} bytes for local shape [${local.localShape.join(", ")}] of ${dtype}; got ${bytes.byteLength}`,
         { code: "DA_ERR_SHAPE" },
       );
     }
+    if (want > 0 && bytes.byteOffset % storage.BYTES_PER_ELEMENT === 0) {
+      // The received buffer is pool memory: the array adopts it (no copy).
+      const data = new storage(
+        bytes.buffer as ArrayBuffer,
+        bytes.byteOffset,
+        local.localSize * lanes,
+      );
+      ectx.registry.set(key, new LocalArray(local, dtype, data as TypedArray));
+      return undefined;
+    }
+    const a = newLocalArray(ectx, local, dtype, false);
     new Uint8Array(a.data.buffer, a.data.byteOffset, want).set(bytes);
     ectx.registry.set(key, a);
     return undefined;

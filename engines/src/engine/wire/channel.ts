@@ -7,9 +7,10 @@
  * are copied straight into their destination buffers.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import { AuthenticationError, EngineDiedError, ProtocolError } from "../../core/errors.js";
-import { DIRECTION, NONCE_BYTES } from "../../core/protocol.js";
+import { DIRECTION, NONCE_BYTES, PROTOCOL_VERSION } from "../../core/protocol.js";
 import { decodeHeader, encodeHeader } from "../../core/protocol-codec.js";
 import {
   decodeFrame,
@@ -20,6 +21,12 @@ import {
   FLAG_BATCH,
   FLAG_PIECE,
   FLAG_PIECED,
+  FRAME_MAGIC_0,
+  FRAME_MAGIC_1,
+  FRAME_PREFIX_BYTES,
+  FRAME_TAG_BYTES,
+  FRAME_TAG_OFFSET,
+  PIECE_HEADER_BYTES,
   padTo8,
   parseBatchHeader,
   setFrameTag,
@@ -27,6 +34,7 @@ import {
   zeroPad,
 } from "../../core/protocol-frame.js";
 import { deriveFrameKey, FrameMac } from "./frame-mac.js";
+import { type FrameStream, takeOverReads } from "./socket-reader.js";
 
 /** Defaults of every wire limit (all overridable per channel). */
 export const WIRE_DEFAULTS = {
@@ -122,6 +130,11 @@ export class Channel implements MessageEndpoint {
     (bufferIndex: number, byteLength: number) => Uint8Array | undefined
   >();
   #closed = false;
+  /** The raw socket once this channel reads and writes large frames itself (socket-reader.ts). */
+  #socket: Socket | undefined;
+  /** A pieced message is being written; other writes wait in `#backlog`, in order. */
+  #sending = false;
+  #backlog: (() => void)[] = [];
 
   constructor(
     ws: WebSocket,
@@ -141,6 +154,10 @@ export class Channel implements MessageEndpoint {
     this.#sendMac = new FrameMac(deriveFrameKey(options.key, a, c, mine));
     this.#recvMac = new FrameMac(deriveFrameKey(options.key, a, c, theirs));
     ws.on("message", (data, isBinary) => this.#receive(data, isBinary));
+    this.#socket = takeOverReads(ws, role === "acceptor", {
+      frame: (bytes) => this.#receive(bytes, true),
+      open: (head, total) => this.#openStream(head, total),
+    });
     ws.on("close", (code, reason) => {
       this.#closed = true;
       this.onClose(
@@ -179,14 +196,51 @@ export class Channel implements MessageEndpoint {
     for (const b of buffers) total += b.byteLength;
     if (total <= this.#pieceBytes) return this.#queue(hb, buffers, total);
     this.#flush();
-    const lengths = buffers.map((b) => b.byteLength);
-    let last = this.#writeFrame(FLAG_PIECED, hb, lengths, []);
-    buffers.forEach((b, i) => {
-      for (let off = 0; off < b.byteLength; off += this.#pieceBytes) {
-        const piece = b.subarray(off, Math.min(b.byteLength, off + this.#pieceBytes));
-        last = this.#writeFrame(FLAG_PIECE, encodePieceHeader(i, off), [piece.byteLength], [piece]);
+    if (!this.#sending) return this.#sendPieced(hb, buffers);
+    return new Promise((resolve, reject) =>
+      this.#backlog.push(() => this.#sendPieced(hb, buffers).then(resolve, reject)),
+    );
+  }
+
+  /**
+   * Writes a large message: the PIECED frame, then its pieces, each piece written (its MAC
+   * computed) only while less than PACE_BYTES wait in the socket's write queue. So the data
+   * is never queued whole, and a client sending to several engines alternates between them
+   * as their sockets drain. Other writes wait in the backlog meanwhile.
+   */
+  async #sendPieced(hb: Uint8Array, buffers: readonly Uint8Array[]): Promise<void> {
+    this.#sending = true;
+    let last: Promise<void>;
+    try {
+      last = this.#writeFrame(
+        FLAG_PIECED,
+        hb,
+        buffers.map((b) => b.byteLength),
+        [],
+      );
+      for (let i = 0; i < buffers.length; i++) {
+        const b = buffers[i]!;
+        for (let off = 0; off < b.byteLength; off += this.#pieceBytes) {
+          const socket = this.#socket;
+          if (socket !== undefined && socket.writableLength >= PACE_BYTES) {
+            last.catch(() => undefined);
+            await drained(socket);
+          }
+          if (!this.open) throw new EngineDiedError("the connection is closed");
+          const piece = b.subarray(off, Math.min(b.byteLength, off + this.#pieceBytes));
+          last.catch(() => undefined);
+          last = this.#writeFrame(
+            FLAG_PIECE,
+            encodePieceHeader(i, off),
+            [piece.byteLength],
+            [piece],
+          );
+        }
       }
-    });
+    } finally {
+      this.#sending = false;
+      while (!this.#sending && this.#backlog.length > 0) this.#backlog.shift()!();
+    }
     return last;
   }
 
@@ -222,6 +276,11 @@ export class Channel implements MessageEndpoint {
     const b = this.#batch;
     if (!b) return;
     this.#batch = undefined;
+    if (this.#sending) this.#backlog.push(() => this.#writeBatch(b));
+    else this.#writeBatch(b);
+  }
+
+  #writeBatch(b: Batch): void {
     if (!this.open) {
       b.settle(new EngineDiedError("the connection is closed"));
       return;
@@ -260,8 +319,18 @@ export class Channel implements MessageEndpoint {
       size += b.byteLength + p;
     }
     return new Promise((resolve, reject) => {
-      const done = (e?: Error) =>
+      const done = (e?: Error | null) =>
         e ? reject(new EngineDiedError(`send failed: ${e.message}`, { cause: e })) : resolve();
+      const socket = this.#socket;
+      if (socket !== undefined && size > WIRE_DEFAULTS.coalesceBytes) {
+        // One WebSocket frame written as its parts (header, frame head, buffers): no copy.
+        socket.cork();
+        socket.write(Buffer.concat([webSocketHeader(size, this.role === "connector"), head]));
+        for (let i = 1; i < wire.length; i++)
+          socket.write(wire[i]!, i === wire.length - 1 ? done : undefined);
+        socket.uncork();
+        return;
+      }
       if (wire.length === 1 || size <= WIRE_DEFAULTS.coalesceBytes || this.role === "acceptor") {
         this.ws.send(wire.length === 1 ? head : Buffer.concat(wire, size), { binary: true }, done);
         return;
@@ -380,6 +449,69 @@ export class Channel implements MessageEndpoint {
     }
   }
 
+  /**
+   * A large frame whose bytes are still arriving: a PIECE frame of the open message, next in
+   * sequence, for a buffer that has a destination, is written straight into it while its MAC
+   * is computed; the piece counts once the tag verifies at its end. A piece that fails
+   * verification fails its message (its destination holds unauthenticated bytes). Anything
+   * else is left to `#receive` whole (undefined).
+   */
+  #openStream(head: Uint8Array, total: number): FrameStream | undefined {
+    const inc = this.#incoming;
+    const headBytes = FRAME_PREFIX_BYTES + 8 + PIECE_HEADER_BYTES;
+    if (inc === undefined || head.byteLength !== headBytes) return undefined;
+    if (head[0] !== FRAME_MAGIC_0 || head[1] !== FRAME_MAGIC_1 || head[3] !== FLAG_PIECE)
+      return undefined;
+    const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    if (dv.getUint32(4, true) !== PIECE_HEADER_BYTES || dv.getUint32(8, true) !== 1)
+      return undefined;
+    const seq = dv.getUint32(16, true) + dv.getUint32(20, true) * 2 ** 32;
+    const len = dv.getUint32(FRAME_PREFIX_BYTES, true);
+    if (
+      head[2] !== PROTOCOL_VERSION ||
+      dv.getUint32(12, true) !== 0 ||
+      seq !== this.#recvSeq ||
+      dv.getUint32(FRAME_PREFIX_BYTES + 4, true) !== 0 ||
+      headBytes + len + padTo8(len) !== total
+    )
+      return undefined;
+    const { bufferIndex, offset } = decodePieceHeader(head.subarray(FRAME_PREFIX_BYTES + 8));
+    const target = inc.buffers[bufferIndex];
+    if (!target || offset + len > target.byteLength) return undefined;
+    const mac = this.#recvMac.begin(seq);
+    mac.update(head.subarray(0, FRAME_TAG_OFFSET));
+    mac.update(head.subarray(FRAME_PREFIX_BYTES));
+    const tag = head.slice(FRAME_TAG_OFFSET, FRAME_TAG_OFFSET + FRAME_TAG_BYTES);
+    let pos = 0;
+    return {
+      write: (chunk) => {
+        mac.update(chunk);
+        if (pos < len) {
+          const k = Math.min(len - pos, chunk.byteLength);
+          target.set(k === chunk.byteLength ? chunk : chunk.subarray(0, k), offset + pos);
+        }
+        pos += chunk.byteLength;
+      },
+      end: () => {
+        try {
+          if (!mac.check(tag)) {
+            const e = new AuthenticationError("frame signature does not verify");
+            inc.error ??= e;
+            throw e;
+          }
+          this.#recvSeq++;
+          inc.remaining -= len;
+          if (inc.remaining <= 0) {
+            this.#incoming = undefined;
+            this.#deliver(inc);
+          }
+        } catch (e) {
+          this.onReject(e instanceof Error ? e : new Error(String(e)));
+        }
+      },
+    };
+  }
+
   #deliver(inc: Incoming): void {
     if (inc.error) this.onMessage(inc.header, [], inc.error);
     else this.onMessage(inc.header, inc.buffers as Uint8Array[]);
@@ -388,6 +520,10 @@ export class Channel implements MessageEndpoint {
   /** Writes the queued messages, then closes the connection (code 1000). */
   close(code = 1000, reason = ""): void {
     this.#flush();
+    if (this.#sending) {
+      this.#backlog.push(() => this.close(code, reason));
+      return;
+    }
     this.#closed = true;
     this.ws.close(code, reason);
   }
@@ -424,6 +560,39 @@ function encodeCached(header: unknown): Uint8Array {
     return lastFrozenBytes;
   }
   return encodeHeader(header);
+}
+
+/** A pieced send writes its next piece only while less than this waits in the socket. */
+const PACE_BYTES = 4 * 1024 * 1024;
+
+/** Resolves when `socket` has written its queue (or closed). */
+function drained(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.on("drain", done);
+    socket.on("close", done);
+  });
+}
+
+/**
+ * The RFC 6455 header of one unfragmented binary frame of `size` payload bytes; a connector's
+ * frames are masked with an all-zero key (the payload is sent as is).
+ */
+function webSocketHeader(size: number, masked: boolean): Buffer {
+  const ext = size < 126 ? 0 : size < 65536 ? 2 : 8;
+  const out = Buffer.alloc(2 + ext + (masked ? 4 : 0));
+  out[0] = 0x82;
+  out[1] = (masked ? 0x80 : 0) | (ext === 0 ? size : ext === 2 ? 126 : 127);
+  if (ext === 2) out.writeUInt16BE(size, 2);
+  else if (ext === 8) {
+    out.writeUInt32BE(Math.floor(size / 2 ** 32), 2);
+    out.writeUInt32BE(size % 2 ** 32, 6);
+  }
+  return out;
 }
 
 /** A ws message payload as one Uint8Array (ws gives Buffer, ArrayBuffer or Buffer[]). */

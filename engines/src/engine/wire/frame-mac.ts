@@ -45,25 +45,60 @@ export class FrameMac {
 
   /** The 32-byte tag field for the frame with sequence number `seq` over `parts`, in order. */
   tag(seq: number, parts: readonly Uint8Array[]): Uint8Array {
+    const s = this.begin(seq);
+    for (const p of parts) s.update(p);
+    return s.digest();
+  }
+
+  /**
+   * An incremental tag for the frame with sequence number `seq`: feed the covered bytes in
+   * order with `update` (any split gives the same tag), then `digest` or `check`. Lets a
+   * receiver authenticate a frame while its bytes arrive.
+   */
+  begin(seq: number): MacStream {
     this.#iv.writeUInt32LE(0, 0);
     this.#iv.writeUInt32LE(seq % 2 ** 32, 4);
     this.#iv.writeUInt32LE(Math.floor(seq / 2 ** 32), 8);
     const gcm = createCipheriv("aes-256-gcm", this.#key, this.#iv, {
       authTagLength: GCM_TAG_BYTES,
     });
-    for (const p of parts) if (p.byteLength > 0) gcm.setAAD(p);
-    gcm.final();
-    const out = new Uint8Array(2 * GCM_TAG_BYTES);
-    out.set(gcm.getAuthTag(), 0);
-    return out;
+    return {
+      update(p: Uint8Array) {
+        if (p.byteLength > 0) gcm.setAAD(p);
+      },
+      digest() {
+        gcm.final();
+        const out = new Uint8Array(2 * GCM_TAG_BYTES);
+        out.set(gcm.getAuthTag(), 0);
+        return out;
+      },
+      check(tag: Uint8Array) {
+        return tagMatches(this.digest(), tag);
+      },
+    };
   }
 
   /** True when `tag` (the frame's 32-byte tag field) is right for `seq` and `parts`. */
   verify(seq: number, parts: readonly Uint8Array[], tag: Uint8Array): boolean {
     if (tag.byteLength !== 2 * GCM_TAG_BYTES) return false;
-    const expect = this.tag(seq, parts);
-    let zero = 0;
-    for (let i = GCM_TAG_BYTES; i < 2 * GCM_TAG_BYTES; i++) zero |= tag[i]!;
-    return timingSafeEqual(expect, tag) && zero === 0;
+    return tagMatches(this.tag(seq, parts), tag);
   }
+}
+
+/** An incremental frame tag (FrameMac.begin). */
+export interface MacStream {
+  /** The next covered bytes. */
+  update(part: Uint8Array): void;
+  /** The 32-byte tag field (ends the stream). */
+  digest(): Uint8Array;
+  /** True when `tag` (a frame's 32-byte tag field) is right (ends the stream). */
+  check(tag: Uint8Array): boolean;
+}
+
+/** Constant-time: the received tag field equals the expected one (its last 16 bytes zero). */
+function tagMatches(expect: Uint8Array, tag: Uint8Array): boolean {
+  if (tag.byteLength !== 2 * GCM_TAG_BYTES) return false;
+  let zero = 0;
+  for (let i = GCM_TAG_BYTES; i < 2 * GCM_TAG_BYTES; i++) zero |= tag[i]!;
+  return timingSafeEqual(expect, tag) && zero === 0;
 }
