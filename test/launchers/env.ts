@@ -31,3 +31,13 @@ export function exited(pid: number): boolean {
     return true;
   }
 }
+
+/** The environment of process `pid` (from /proc). */
+export function processEnv(pid: number): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")) {
+    const eq = entry.indexOf("=");
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
+}

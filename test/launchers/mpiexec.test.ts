@@ -4,11 +4,12 @@
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { after, describe, it } from "node:test";
+import { ENGINE_MALLOC_ENV } from "@distarray/engines/engine/pool";
 import { readClusterFile } from "@distarray/kernel/cluster/cluster-file";
 import { Context, clusterStatus, startCluster, stopCluster } from "distarray";
 import { killIfAlive, useTempHome } from "../helpers/engines.js";
 import { runCoreCases } from "./cases.js";
-import { exited, needs } from "./env.js";
+import { exited, needs, processEnv } from "./env.js";
 
 describe("mpiexec launcher (Open MPI, one host)", { skip: needs(["mpiexec"], false) }, () => {
   const home = useTempHome();
@@ -37,6 +38,10 @@ describe("mpiexec launcher (Open MPI, one host)", { skip: needs(["mpiexec"], fal
       assert.ok(!cmd.includes(onDisk.key), "the key is not on the command line");
       assert.match(cmd, /--register 127\.0\.0\.1:\d+/);
       assert.ok(!cmd.includes("--rank"), "the rank comes from the MPI environment");
+      const env = processEnv(e.pid);
+      for (const [k, v] of Object.entries(ENGINE_MALLOC_ENV)) {
+        assert.equal(env[k], v, `engine environment has ${k} (freed memory goes back)`);
+      }
     }
     const ctx = await Context.connect({ cluster: name });
     try {

@@ -8,11 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { ENGINE_MALLOC_ENV } from "@distarray/engines/engine/pool";
 import { Context, startCluster, stopCluster } from "distarray";
 import { killIfAlive, useTempHome } from "../helpers/engines.js";
 import { runCoreCases } from "./cases.js";
 import { type Daemon, freePort, startDaemon } from "./daemons.js";
-import { exited, needs } from "./env.js";
+import { exited, needs, processEnv } from "./env.js";
 
 const skip = needs(["munged", "slurmctld", "slurmd", "sbatch", "squeue", "scancel"]);
 
@@ -96,6 +97,12 @@ describe("slurm launcher on a single-node Slurm", { skip }, () => {
   it("runs 4 engines as a batch job and the core cases on them", async () => {
     const file = await startCluster({ name, engines: 4, launcher: "slurm", ip: "127.0.0.1" });
     pids = file.engines.map((e) => e.pid);
+    for (const pid of pids) {
+      const env = processEnv(pid);
+      for (const [k, v] of Object.entries(ENGINE_MALLOC_ENV)) {
+        assert.equal(env[k], v, `engine environment has ${k} (freed memory goes back)`);
+      }
+    }
     const jobId = file.launch?.jobId;
     assert.match(jobId ?? "", /^\d+$/);
     assert.deepEqual(

@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { ENGINE_MALLOC_ENV } from "@distarray/engines/engine/pool";
 
 /** Every launcher `startCluster` knows. */
 export const LAUNCHERS = ["local", "mpiexec", "slurm", "ssh"] as const;
@@ -38,6 +39,8 @@ export interface LaunchContext {
   logDir: string;
   /** Engine arguments every launcher passes (entry script first, no key source, no rank). */
   engineArgs: string[];
+  /** The words before engineArgs that start an engine: see engineCommand(). */
+  engineCommand: string[];
   /** Called with launcher output (stderr) worth showing if start-up fails. */
   evidence: (text: string) => void;
   /** Marks a rank as failed, with the reason. */
@@ -55,6 +58,20 @@ export interface Started {
   abort: () => Promise<void>;
   /** Start-up succeeded: drop watchers and handles so this process may exit. */
   settle: () => void;
+}
+
+/**
+ * The words that start an engine process on any host: `env` with the engine environment
+ * (ENGINE_MALLOC_ENV, without which freed array memory stays resident), then this node.
+ * mpiexec, srun and ssh do not pass the client's environment on (or not all of it), so it
+ * goes on the command line.
+ */
+export function engineCommand(): string[] {
+  return [
+    "env",
+    ...Object.entries(ENGINE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`),
+    process.execPath,
+  ];
 }
 
 /** Quotes one word for a POSIX shell. */

@@ -7,7 +7,13 @@ import { hostname, networkInterfaces } from "node:os";
 import { DistArrayError } from "@distarray/engines/core";
 import type { ClusterEngine, ClusterFile } from "../cluster-file.js";
 import { engineMainPath, isEngineAlive } from "../local-launcher.js";
-import { type LaunchContext, type LaunchRecord, type Started, signalAndWait } from "./common.js";
+import {
+  engineCommand,
+  type LaunchContext,
+  type LaunchRecord,
+  type Started,
+  signalAndWait,
+} from "./common.js";
 import { launchMpiexec } from "./mpiexec.js";
 import { Registrar } from "./registrar.js";
 import { cancelJob, launchSlurm } from "./slurm.js";
@@ -97,6 +103,7 @@ export async function startRemote(o: RemoteStartOptions): Promise<RemoteStarted>
     args: o.launcherArgs ?? [],
     logDir: o.logDir,
     engineArgs,
+    engineCommand: engineCommand(),
     evidence: (t) => registrar.addEvidence(t),
     fail: (r, why) => registrar.fail(r, why),
     failPending: (why) => registrar.failPending(why),

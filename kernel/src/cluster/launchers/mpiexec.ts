@@ -38,7 +38,7 @@ export function mpiexecArgs(c: Pick<LaunchContext, "engines" | "hosts" | "args">
 export async function launchMpiexec(c: LaunchContext): Promise<Started> {
   const logPath = join(c.logDir, "mpiexec.log");
   const out = openSync(logPath, "a", 0o600);
-  const args = [...mpiexecArgs(c), process.execPath, ...c.engineArgs, "--cluster", c.name];
+  const args = [...mpiexecArgs(c), ...c.engineCommand, ...c.engineArgs, "--cluster", c.name];
   const child = spawn("mpiexec", args, { detached: true, stdio: ["ignore", out, out] });
   closeSync(out);
   child.once("error", (e) => c.failPending(`mpiexec could not be started: ${e.message}`));

@@ -35,7 +35,7 @@ export async function cancelJob(jobId: string, ms = 15_000): Promise<void> {
 
 /** The batch script for `c`: one srun step of `c.engines` tasks. */
 export function jobScript(c: LaunchContext): string {
-  const engine = [process.execPath, ...c.engineArgs, "--cluster", c.name].map(shellQuote);
+  const engine = [...c.engineCommand, ...c.engineArgs, "--cluster", c.name].map(shellQuote);
   return [
     "#!/bin/sh",
     `#SBATCH --job-name=distarray-${c.name}`,
@@ -102,7 +102,7 @@ async function launchSrun(c: LaunchContext): Promise<Started> {
   const out = openSync(logPath, "a", 0o600);
   const child = spawn(
     "srun",
-    [`--ntasks=${c.engines}`, ...c.args, process.execPath, ...c.engineArgs, "--cluster", c.name],
+    [`--ntasks=${c.engines}`, ...c.args, ...c.engineCommand, ...c.engineArgs, "--cluster", c.name],
     { detached: true, stdio: ["ignore", out, out] },
   );
   closeSync(out);

@@ -37,7 +37,7 @@ export async function launchSsh(c: LaunchContext): Promise<Started> {
   const children = byRank.map((host, rank) => {
     const onHost = byRank.filter((h) => h === host).length;
     const engine = [
-      process.execPath,
+      ...c.engineCommand,
       ...c.engineArgs,
       "--rank",
       String(rank),
