@@ -153,6 +153,39 @@ describe("buffer pool", () => {
     assert.equal(new Pool({ limit: MiB, rank: 0, wasmBytes: 0 }).heap, undefined);
   });
 
+  it("gives the heap's memory back once it stayed empty for wasmReturnMs", async () => {
+    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmMinBytes: 0, wasmReturnMs: 20 });
+    const heap = pool.heap;
+    assert.ok(heap);
+    const a = pool.allocate("float64", MiB) as Float64Array;
+    const b = pool.allocate("float64", MiB) as Float64Array;
+    a.fill(1);
+    b.fill(2);
+    const grown = heap.memoryBytes;
+    assert.ok(grown >= 16 * MiB);
+    pool.release(a);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(pool.heapReturns, 0, "a live block keeps the memory");
+    assert.deepEqual([...b.subarray(0, 3)], [2, 2, 2]);
+    pool.release(b);
+    assert.equal(heap.memoryBytes, grown, "kept until the delay has passed");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(pool.heapReturns, 1);
+    assert.equal(heap.memoryBytes, 65536, "back to one page");
+    assert.equal(pool.cached, 0);
+    assert.equal(heapOf(a), undefined, "views of the old memory no longer belong to the heap");
+    assert.equal(pool.owns(b), false);
+    const c = pool.allocate("float64", 1000) as Float64Array;
+    assert.equal(heapOf(c), heap);
+    c.fill(3);
+    const d = pool.allocate("float64", 1000) as Float64Array;
+    d.fill(4);
+    heap.kernels.add_f64(c.byteOffset, c.byteOffset, d.byteOffset, 1000);
+    assert.deepEqual([c[0], c[999]], [7, 7], "the kernels run on the new memory");
+    pool.release(c);
+    pool.release(d);
+  });
+
   it("keeps buffers below wasmMinBytes out of the heap", () => {
     const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmMinBytes: 2 * MiB });
     assert.ok(pool.heap);

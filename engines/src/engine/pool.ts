@@ -4,10 +4,11 @@
  * Buffers of `wasmMinBytes` and more live in a WebAssembly heap (core/wasm/heap.ts: one
  * shared WebAssembly.Memory with an allocator) when the kernels module is built and the
  * heap has room, so that the SIMD kernels run on them in place. The heap reuses freed
- * blocks (already paged in) but cannot give memory back to the system (WebAssembly has no
- * way to shrink a memory), so it is capped at `wasmBytes` and holds only large buffers:
- * those are where SIMD pays (for small ones the per-op overhead dominates), and they are
- * few, so the heap fragments little.
+ * blocks (already paged in) but cannot shrink (WebAssembly has no way to shrink a memory),
+ * so it is capped at `wasmBytes` and holds only large buffers: those are where SIMD pays
+ * (for small ones the per-op overhead dominates), and they are few, so the heap fragments
+ * little. Once the heap has held no live block for `wasmReturnMs`, the pool gives its
+ * memory back whole (the heap starts over on a fresh memory) and has V8 collect the old one.
  *
  * Other buffers are ordinary ArrayBuffers. Those of POOL_MIN_BYTES and more are kept on
  * release, in size classes (1/8 steps between powers of two, so at most 12.5% slack) and
@@ -46,6 +47,13 @@ export const WASM_BYTES_ENV = "DISTARRAY_WASM_HEAP_BYTES";
 
 /** Default of `wasmMinBytes`: smaller buffers are ordinary ArrayBuffers. */
 export const DEFAULT_WASM_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Default of `wasmReturnMs`: how long the WebAssembly heap stays empty before its memory
+ * goes back to the system. Long enough that a loop which frees its last array and makes
+ * the next one (a benchmark's repeats, a script's steps) keeps the paged-in memory.
+ */
+export const DEFAULT_WASM_RETURN_MS = 1000;
 
 /** Bytes of dropped ArrayBuffers after which the pool has V8 collect them. */
 export const GC_AFTER_BYTES = 64 * 1024 * 1024;
@@ -119,6 +127,11 @@ export interface PoolOptions {
   wasmBytes?: number;
   /** Smallest buffer placed in the WebAssembly heap (default DEFAULT_WASM_MIN_BYTES). */
   wasmMinBytes?: number;
+  /**
+   * Milliseconds the WebAssembly heap stays without live blocks before its memory is given
+   * back (default DEFAULT_WASM_RETURN_MS; Infinity keeps it).
+   */
+  wasmReturnMs?: number;
 }
 
 /** Smaller buffers are allocated fresh and not cached. */
@@ -155,6 +168,13 @@ export class Pool implements BufferPool {
   readonly heap: WasmHeap | undefined;
   /** Smallest buffer placed in the heap. */
   readonly wasmMinBytes: number;
+  /** Milliseconds an empty heap waits before giving its memory back. */
+  readonly wasmReturnMs: number;
+  /** Times the heap gave its memory back (for tests and status). */
+  heapReturns = 0;
+  #returnTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the heap last became empty (performance.now()). */
+  #emptySince = 0;
   /** ArrayBuffer bytes dropped since the last collection. */
   #dropped = 0;
   #collecting = false;
@@ -175,6 +195,7 @@ export class Pool implements BufferPool {
     this.cacheShare = options.cacheShare ?? DEFAULT_POOL_CACHE_SHARE;
     if (!(this.cacheShare >= 0)) throw new RangeError(`bad cacheShare ${this.cacheShare}`);
     this.wasmMinBytes = options.wasmMinBytes ?? DEFAULT_WASM_MIN_BYTES;
+    this.wasmReturnMs = options.wasmReturnMs ?? DEFAULT_WASM_RETURN_MS;
     const fromEnv = Number.parseInt(process.env[WASM_BYTES_ENV] ?? "", 10);
     const wasmBytes = Math.min(
       options.wasmBytes ??
@@ -252,6 +273,7 @@ export class Pool implements BufferPool {
       this.#inUse -= this.#wasmSizes.get(start) ?? 0;
       this.#wasmSizes.delete(start);
       this.#evict(this.#cached - this.#cacheCap());
+      if (this.heap!.liveBytes === 0) this.#scheduleHeapReturn();
       return;
     }
     const buf = view.buffer as ArrayBuffer;
@@ -318,6 +340,33 @@ export class Pool implements BufferPool {
       this.collections++;
       collectGarbage();
     });
+  }
+
+  /** Gives the heap's memory back once it stayed empty for wasmReturnMs. */
+  #scheduleHeapReturn(): void {
+    this.#emptySince = performance.now();
+    if (this.#returnTimer === undefined) this.#armHeapReturn(this.wasmReturnMs);
+  }
+
+  #armHeapReturn(ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    this.#returnTimer = setTimeout(() => {
+      this.#returnTimer = undefined;
+      if (this.heap!.liveBytes > 0) return;
+      const left = this.#emptySince + this.wasmReturnMs - performance.now();
+      if (left > 1) {
+        this.#armHeapReturn(left);
+        return;
+      }
+      const bytes = this.heap!.reset();
+      if (bytes === 0) return;
+      this.heapReturns++;
+      // The old memory is freed when V8 collects it: now, while the engine is idle.
+      this.#dropped = 0;
+      this.collections++;
+      collectGarbage();
+    }, ms);
+    this.#returnTimer.unref();
   }
 
   /** Drops every cached buffer. */
