@@ -96,6 +96,18 @@ describe("WebAssembly heap allocator", () => {
     c[0] = 42;
     assert.equal(new Uint8Array(c.buffer, c.byteOffset, 1)[0], 42);
   });
+
+  it("starts large blocks allocated one after another half a page apart modulo 4 KiB", () => {
+    const h = WasmHeap.create(bytes, { maxBytes: 128 * 1024 * 1024 })!;
+    const size = 16 * 1024 * 1024;
+    const [a, b, c] = [h.allocate(size)!, h.allocate(size)!, h.allocate(size)!];
+    assert.equal(a.byteLength, size);
+    assert.equal((b.byteOffset - a.byteOffset) % 4096, 2048);
+    assert.equal((c.byteOffset - a.byteOffset) % 4096, 0);
+    // A freed block is reused in place, keeping its phase.
+    h.free(b);
+    assert.equal(h.allocate(size)!.byteOffset, b.byteOffset);
+  });
 });
 
 describe("SIMD elementwise kernels equal the JS loops bit for bit", () => {
