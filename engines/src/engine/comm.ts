@@ -214,6 +214,45 @@ export class MeshComm implements Communicator {
     return got as T[];
   }
 
+  /**
+   * alltoall in two steps, so that peers' data can land in place: registers now (before the
+   * values exist, so before any member can send) where member j's buffers should be
+   * received (`into(j, bufferIndex, byteLength)`, undefined for fresh memory), and returns
+   * the exchange to run with the values. Every member must call it in the same order as its
+   * other collectives. A value received in place is a view of the memory `into` gave.
+   * `cancel` drops the registrations of an exchange that will not run.
+   */
+  alltoallInto<T>(
+    into: (j: number, bufferIndex: number, byteLength: number) => Uint8Array | undefined,
+  ): { run: (values: readonly T[]) => Promise<T[]>; cancel: () => void } {
+    const tag = this.#next("c");
+    for (let j = 0; j < this.size; j++) {
+      if (j !== this.rank)
+        this.#mesh.receiveInto(this.targets[j]!, tag, (bi, len) => into(j, bi, len));
+    }
+    const cancel = () => {
+      for (let j = 0; j < this.size; j++)
+        if (j !== this.rank) this.#mesh.receiveInto(this.targets[j]!, tag, undefined);
+    };
+    const run = async (values: readonly T[]): Promise<T[]> => {
+      if (values.length !== this.size) {
+        throw new DistArrayError(
+          `alltoall needs one value per member (${this.size}); got ${values.length}`,
+          { code: "DA_ERR_VALUE" },
+        );
+      }
+      const sends = values.map((v, j) =>
+        j === this.rank ? Promise.resolve() : this.#send(tag, j, v),
+      );
+      const recvs = values.map((v, j) =>
+        j === this.rank ? Promise.resolve(v) : this.#recv(tag, j),
+      );
+      const [, got] = await Promise.all([Promise.all(sends), Promise.all(recvs)]);
+      return got as T[];
+    };
+    return { run, cancel };
+  }
+
   async send(value: unknown, dest: number): Promise<void> {
     this.#checkRoot(dest);
     await this.#send(this.#next(`p${this.rank}>${dest}`), dest, value);

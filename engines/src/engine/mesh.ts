@@ -5,9 +5,10 @@
  * sender. Peers' addresses come from the clients' hellos (taken from the cluster file).
  */
 import { DistArrayError, EngineDiedError, type ErrorCode } from "../core/errors.js";
-import type { MeshMessage, PeerAddress } from "../core/protocol.js";
+import { isMeshMessage, type MeshMessage, type PeerAddress } from "../core/protocol.js";
 import { packValue, unpackValue } from "../core/protocol-codec.js";
 import type { Channel } from "./wire/channel.js";
+import type { DestinationFn } from "./wire/endpoint.js";
 import { connectChannel } from "./wire/handshake.js";
 
 /** Tag of the mesh message that aborts an op on the receiving engine. */
@@ -43,6 +44,8 @@ export class Mesh {
   #boxes = new Map<string, Map<number, Box>>();
   #dead = new Map<number, EngineDiedError>();
   #aborted = new Map<string, Error>();
+  /** Destinations for the buffers of expected messages, by `tag` NUL `from`. */
+  #into = new Map<string, DestinationFn>();
 
   constructor(options: MeshOptions) {
     this.rank = options.rank;
@@ -137,6 +140,27 @@ export class Mesh {
     return new Promise((resolve, reject) => box.waiters.push({ resolve, reject }));
   }
 
+  /**
+   * Asks for the buffers of the next message engine `source` sends under `tag` to be
+   * received into the views `fn` returns (undefined: fresh memory), so a collective can have
+   * a peer's data land in its result. Register before the message can arrive; one that
+   * arrived earlier is delivered as usual. `fn` undefined drops the registration.
+   */
+  receiveInto(source: number, tag: string, fn: DestinationFn | undefined): void {
+    if (source === this.rank) return;
+    if (fn) this.#into.set(`${tag}\0${source}`, fn);
+    else this.#into.delete(`${tag}\0${source}`);
+  }
+
+  /** The registered destination of an incoming peer message (for its channel). */
+  destinationOf(header: unknown): DestinationFn | undefined {
+    if (this.#into.size === 0 || !isMeshMessage(header)) return undefined;
+    const key = `${header.tag}\0${header.from}`;
+    const fn = this.#into.get(key);
+    if (fn) this.#into.delete(key);
+    return fn;
+  }
+
   /** A message that arrived on an inbound peer channel. */
   deliver(msg: MeshMessage, buffers: Uint8Array[]): void {
     if (msg.tag === ABORT_TAG) {
@@ -167,6 +191,7 @@ export class Mesh {
     this.#aborted.set(opTag, error);
     if (this.#aborted.size > MAX_ABORTED) this.#aborted.delete(this.#aborted.keys().next().value!);
     const prefix = `${opTag}|`;
+    for (const key of [...this.#into.keys()]) if (key.startsWith(prefix)) this.#into.delete(key);
     for (const [tag, byFrom] of [...this.#boxes]) {
       if (!tag.startsWith(prefix)) continue;
       for (const box of byFrom.values()) for (const w of box.waiters.splice(0)) w.reject(error);
@@ -187,6 +212,7 @@ export class Mesh {
   }
 
   #deliverValue(tag: string, from: number, value: unknown): void {
+    if (this.#into.size > 0) this.#into.delete(`${tag}\0${from}`);
     const box = this.#box(tag, from);
     const w = box.waiters.shift();
     if (w) {

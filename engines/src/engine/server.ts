@@ -149,6 +149,7 @@ export class EngineServer {
 
   #peer(channel: MessageEndpoint, peerRank: number): void {
     this.mesh.peerJoined(peerRank);
+    channel.destinationOf = (h) => this.mesh.destinationOf(h);
     channel.onMessage = (header, buffers, error) => {
       if (error) {
         this.#log(`mesh message from ${peerRank} dropped: ${error.message}`);

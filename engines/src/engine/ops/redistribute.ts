@@ -21,11 +21,14 @@ import {
   type TypedArray,
 } from "../../core/index.js";
 import {
+  type AxisPairs,
   copyPair,
+  forEachPairRun,
   pairCount,
   pairLists,
   planRedistribution,
 } from "../../core/redistribute-plan.js";
+import { MeshComm } from "../comm.js";
 import { type EngineContext, registerOp } from "../op-types.js";
 import { argDType, argKey, getLocalArray, newLocalArray, producing } from "./array-common.js";
 
@@ -73,6 +76,41 @@ function asStorage(dtype: DType, v: unknown): TypedArray {
 }
 
 /**
+ * Where elements `[start, start + count)` of a pair lie on one side (`side`), when they form
+ * one C-order range there: its first element offset; else -1. Then a packed buffer of
+ * those elements is exactly that range (sent or received in place, no pack or unpack).
+ */
+function pairRange(
+  lists: readonly AxisPairs[],
+  srcShape: readonly number[],
+  dstShape: readonly number[],
+  start: number,
+  count: number,
+  side: "src" | "dst",
+): number {
+  let base = -1;
+  let k = 0;
+  let ok = count > 0;
+  forEachPairRun(
+    lists,
+    srcShape,
+    dstShape,
+    start,
+    count,
+    (so, dO, len) => {
+      const at = side === "src" ? so : dO;
+      if (k === 0) base = at;
+      else if (at !== base + k) ok = false;
+      k += len;
+    },
+    () => {
+      ok = false;
+    },
+  );
+  return ok && k === count ? base : -1;
+}
+
+/**
  * Runs the exchange on this engine. Returns the new local piece, or undefined when this
  * engine is not among the new targets.
  */
@@ -99,12 +137,8 @@ export async function runRedistribution(
   const dstShape = dstLocal?.localShape ?? [];
   const hasHoles = src.dist.includes("u");
   const out = dstLocal === undefined ? undefined : newLocalArray(ectx, dstLocal, dtype, hasHoles);
+  let pending: { cancel: () => void }[] = [];
   try {
-    if (source !== undefined && out !== undefined) {
-      const lists = pairLists(plan, src.coordsFromRank(srcRank), dst.coordsFromRank(dstRank));
-      const n = pairCount(lists);
-      copyPair(lists, source.data, srcShape, out.data, dstShape, 0, n, lanes, "none");
-    }
     const comm = ectx.comm();
     const members = comm.targets;
     const peers = Math.max(1, members.length - 1);
@@ -139,11 +173,42 @@ export async function runRedistribution(
       if (out === undefined || p < 0 || t === me) return undefined;
       return pairLists(plan, src.coordsFromRank(p), dst.coordsFromRank(dstRank));
     });
+    // Every round's receive is registered before anything is sent, so a peer's piece that
+    // is one range of the new local block is received straight into it.
+    const exchanges = [];
+    for (let round = 0; round < rounds; round++) {
+      const begin = round * chunk;
+      const into = (j: number, bufferIndex: number, byteLength: number) => {
+        const lists = recvLists[j];
+        if (lists === undefined || out === undefined || bufferIndex !== 0) return undefined;
+        const n = Math.min(chunk, pairCount(lists) - begin);
+        if (n <= 0 || byteLength !== n * itemsize) return undefined;
+        const at = pairRange(lists, [n], dstShape, begin, n, "dst");
+        if (at < 0) return undefined;
+        const d = out.data;
+        return new Uint8Array(d.buffer, d.byteOffset + at * itemsize, byteLength);
+      };
+      exchanges.push(
+        comm instanceof MeshComm
+          ? comm.alltoallInto<TypedArray | null>(into)
+          : {
+              run: (v: readonly (TypedArray | null)[]) => comm.alltoall(v),
+              cancel: () => undefined,
+            },
+      );
+    }
+    pending = exchanges.slice();
+    if (source !== undefined && out !== undefined) {
+      const lists = pairLists(plan, src.coordsFromRank(srcRank), dst.coordsFromRank(dstRank));
+      const n = pairCount(lists);
+      copyPair(lists, source.data, srcShape, out.data, dstShape, 0, n, lanes, "none");
+    }
     for (let round = 0; round < rounds; round++) {
       const begin = round * chunk;
       // Send buffers come from the pool (so they count against the memory limit) and go
-      // back to it after the round.
+      // back to it after the round; a piece that is one range of the source goes as a view.
       const values: (TypedArray | null)[] = [];
+      const packed: TypedArray[] = [];
       let got: (TypedArray | null)[];
       try {
         for (const lists of sendLists) {
@@ -155,23 +220,33 @@ export async function runRedistribution(
             values.push(null);
             continue;
           }
+          const at = pairRange(lists, srcShape, [n], begin, n, "src");
+          if (at >= 0) {
+            values.push(source.data.subarray(at * lanes, (at + n) * lanes) as TypedArray);
+            continue;
+          }
           const buf = ectx.pool.allocate(dtype, n);
           values.push(buf);
+          packed.push(buf);
           copyPair(lists, source.data, srcShape, buf, [n], begin, n, lanes, "dst");
         }
-        got = await comm.alltoall<TypedArray | null>(values);
+        got = await exchanges[round]!.run(values);
+        pending.shift();
       } finally {
-        for (const v of values) if (v !== null) ectx.pool.release(v);
+        for (const v of packed) ectx.pool.release(v);
       }
       got.forEach((v, j) => {
         const lists = recvLists[j];
         if (v === null || v === undefined || lists === undefined || out === undefined) return;
+        // Received in place already.
+        if (ArrayBuffer.isView(v) && v.buffer === out.data.buffer) return;
         const data = asStorage(dtype, v);
         const n = data.length / lanes;
         copyPair(lists, data, [n], out.data, dstShape, begin, n, lanes, "src");
       });
     }
   } catch (err) {
+    for (const e of pending) e.cancel();
     if (out !== undefined) ectx.pool.release(out.data);
     throw err;
   }

@@ -76,7 +76,7 @@ export interface ChannelOptions {
   allocate?: (byteLength: number) => Uint8Array;
 }
 
-import type { MessageEndpoint, MessageHandler } from "./endpoint.js";
+import type { DestinationFn, MessageEndpoint, MessageHandler } from "./endpoint.js";
 
 export type { MessageHandler } from "./endpoint.js";
 
@@ -114,6 +114,7 @@ export class Channel implements MessageEndpoint {
   readonly ws: WebSocket;
   readonly role: "connector" | "acceptor";
   onMessage: MessageHandler = () => {};
+  destinationOf: ((header: unknown) => DestinationFn | undefined) | undefined;
   /** A frame failed authentication or decoding; the channel keeps going. */
   onReject: (error: Error) => void = () => {};
   onClose: (error: Error) => void = () => {};
@@ -420,14 +421,15 @@ export class Channel implements MessageEndpoint {
     return inc;
   }
 
-  #destinationFor(header: unknown): ((i: number, n: number) => Uint8Array | undefined) | undefined {
-    if (this.#destinations.size === 0 || typeof header !== "object" || header === null)
-      return undefined;
+  #destinationFor(header: unknown): DestinationFn | undefined {
+    if (typeof header !== "object" || header === null) return undefined;
     const h = header as { t?: unknown; id?: unknown };
-    if (h.t !== "reply" || typeof h.id !== "number") return undefined;
-    const fn = this.#destinations.get(h.id);
-    this.#destinations.delete(h.id);
-    return fn;
+    if (this.#destinations.size > 0 && h.t === "reply" && typeof h.id === "number") {
+      const fn = this.#destinations.get(h.id);
+      this.#destinations.delete(h.id);
+      if (fn) return fn;
+    }
+    return this.destinationOf?.(header);
   }
 
   #piece(pieceHeader: Uint8Array, data: Uint8Array): void {

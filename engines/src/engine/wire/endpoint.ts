@@ -6,6 +6,9 @@
 import { EngineDiedError } from "../../core/errors.js";
 import { decodeHeader, encodeHeader } from "../../core/protocol-codec.js";
 
+/** Where the bytes of one incoming buffer should go; undefined: fresh memory. */
+export type DestinationFn = (bufferIndex: number, byteLength: number) => Uint8Array | undefined;
+
 /** A received message; `error` is set when its buffers could not be allocated. */
 export type MessageHandler = (header: unknown, buffers: Uint8Array[], error?: Error) => void;
 
@@ -18,6 +21,11 @@ export interface MessageEndpoint {
     id: number,
     fn: (bufferIndex: number, byteLength: number) => Uint8Array | undefined,
   ): void;
+  /**
+   * Optional: where the buffers of an incoming message (any message, by its header) should
+   * go, consulted when it starts arriving (after the reply destinations of setDestination).
+   */
+  destinationOf?: ((header: unknown) => DestinationFn | undefined) | undefined;
   onMessage: MessageHandler;
   /** An incoming message was rejected (bad signature, malformed); the connection goes on. */
   onReject: (error: Error) => void;
@@ -33,6 +41,7 @@ export interface MemoryPairOptions {
 }
 
 class MemoryEnd implements MessageEndpoint {
+  destinationOf: ((header: unknown) => DestinationFn | undefined) | undefined;
   onMessage: MessageHandler = () => {};
   onReject: (error: Error) => void = () => {};
   onClose: (error: Error) => void = () => {};
@@ -78,9 +87,10 @@ class MemoryEnd implements MessageEndpoint {
       return;
     }
     const h = header as { t?: unknown; id?: unknown };
-    const dest =
+    let dest =
       h?.t === "reply" && typeof h.id === "number" ? this.#destinations.get(h.id) : undefined;
     if (dest) this.#destinations.delete(h.id as number);
+    else dest = this.destinationOf?.(header);
     const out: Uint8Array[] = [];
     try {
       buffers.forEach((b, i) => {
