@@ -17,7 +17,7 @@
  * ```
  * So every buffer starts 8-byte aligned relative to the frame start. The tag of a handshake
  * frame is HMAC-SHA256(key, authContext || frame bytes 0..24 || frame bytes 56..end); after
- * the handshake it is a GMAC over the same bytes (engine/wire/frame-mac.ts).
+ * the handshake it is a Poly1305 MAC over the same bytes (engine/wire/frame-mac.ts).
  *
  * A plain frame carries a whole message. A message whose buffers total more than the piece
  * size is sent as one FLAG_PIECED frame (the header and the buffer length table, no buffer

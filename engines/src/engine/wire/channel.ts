@@ -1,7 +1,7 @@
 /**
  * One authenticated, ordered message channel over a WebSocket (both the client<->engine link
  * and the engine<->engine mesh use it). Frames as in core/protocol-frame.ts; every frame
- * carries a GMAC under a key derived from the cluster key, the connection's nonces and its
+ * carries a Poly1305 MAC under a key derived from the cluster key, the connection's nonces and its
  * direction (frame-mac.ts); sequence numbers per direction stop replays. Small messages sent
  * in one event-loop turn travel together in one batch frame; large messages go in pieces that
  * are copied straight into their destination buffers.
