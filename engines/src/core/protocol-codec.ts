@@ -3,40 +3,31 @@
  * values whose typed arrays travel as raw frame buffers (apply arguments and results,
  * collective payloads). Pure.
  */
-import { Decoder, Encoder, ExtensionCodec } from "@msgpack/msgpack";
 import { ProtocolError } from "./errors.js";
+import { decodeMsgpack, EXT_BIGINT, encodeMsgpack } from "./protocol-msgpack.js";
 
-/** msgpack extension type used for bigint (payload: the decimal digits, ASCII). */
-export const EXT_BIGINT = 0;
+export { EXT_BIGINT } from "./protocol-msgpack.js";
 
-const extensionCodec = new ExtensionCodec();
-const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
-extensionCodec.register({
-  type: EXT_BIGINT,
-  encode(input: unknown): Uint8Array | null {
-    return typeof input === "bigint" ? textEncoder.encode(input.toString()) : null;
-  },
-  decode(data: Uint8Array): bigint {
-    const s = textDecoder.decode(data);
-    if (!/^-?\d+$/.test(s)) throw new ProtocolError("malformed bigint in a header");
-    return BigInt(s);
-  },
-});
 
-const encoder = new Encoder({ extensionCodec, ignoreUndefined: true });
-const decoder = new Decoder({ extensionCodec });
+function decodeExtension(type: number, data: Uint8Array): bigint {
+  if (type !== EXT_BIGINT) throw new ProtocolError(`msgpack extension type ${type} in a header`);
+  const s = textDecoder.decode(data);
+  if (!/^-?\d+$/.test(s)) throw new ProtocolError("malformed bigint in a header");
+  return BigInt(s);
+}
 
 /** msgpack bytes of a header object (undefined-valued keys are dropped). */
 export function encodeHeader(header: unknown): Uint8Array {
-  return encoder.encode(header);
+  return encodeMsgpack(header);
 }
 
 /** Decodes header bytes; malformed msgpack throws ProtocolError. */
 export function decodeHeader(bytes: Uint8Array): unknown {
   try {
-    return decoder.decode(bytes);
+    return decodeMsgpack(bytes, decodeExtension);
   } catch (e) {
+    if (e instanceof ProtocolError) throw e;
     throw new ProtocolError("a frame header is not valid msgpack", { cause: e });
   }
 }

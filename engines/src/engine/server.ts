@@ -19,7 +19,7 @@ import {
 } from "../core/protocol.js";
 import { MeshComm } from "./comm.js";
 import { Mesh } from "./mesh.js";
-import { type EngineContext, getOp, type OpOutput } from "./op-types.js";
+import { type EngineContext, getOp, type OpHandler, type OpOutput } from "./op-types.js";
 import { Pool } from "./pool.js";
 import { EngineRegistry } from "./registry.js";
 import { WIRE_DEFAULTS } from "./wire/channel.js";
@@ -44,10 +44,25 @@ export interface EngineServerOptions {
   opsReady?: Promise<unknown>;
 }
 
+/** One received op message waiting for its turn. */
+interface Job {
+  channel: MessageEndpoint;
+  header: unknown;
+  buffers: Uint8Array[];
+  allocError: Error | undefined;
+}
+
 interface Session {
   clientId: string;
   functions: Map<string, (...args: unknown[]) => unknown>;
-  tail: Promise<void>;
+  /** Ops received and not yet started, in order. */
+  queue: Job[];
+  /** Index of the next job in `queue`. */
+  head: number;
+  /** True while an op runs (or waits on its Promise). */
+  busy: boolean;
+  /** Called once the queue is empty and no op runs. */
+  idle: (() => void)[];
   channels: Set<MessageEndpoint>;
 }
 
@@ -62,12 +77,22 @@ export class EngineServer {
   #sessions = new Map<string, Session>();
   #log: (m: string) => void;
   #address = "";
+  /** Set once `opsReady` has settled: ops then start without waiting on it. */
+  #opsLoaded = false;
+  #pieceBytes: number;
 
   constructor(options: EngineServerOptions) {
     this.rank = options.rank;
     this.#key = options.key;
     this.#opts = options;
     this.#log = options.log ?? (() => {});
+    this.#pieceBytes = options.pieceBytes ?? WIRE_DEFAULTS.pieceBytes;
+    if (options.opsReady === undefined) this.#opsLoaded = true;
+    else
+      options.opsReady.then(
+        () => (this.#opsLoaded = true),
+        () => (this.#opsLoaded = true),
+      );
     this.pool = new Pool({ limit: options.memoryLimit, rank: options.rank });
     this.registry = new EngineRegistry({ pool: this.pool, rank: options.rank });
     const meshOpts: ConstructorParameters<typeof Mesh>[0] = {
@@ -176,7 +201,10 @@ export class EngineServer {
       session = {
         clientId: hello.clientId,
         functions: new Map(),
-        tail: Promise.resolve(),
+        queue: [],
+        head: 0,
+        busy: false,
+        idle: [],
         channels: new Set(),
       };
       this.#sessions.set(hello.clientId, session);
@@ -184,7 +212,8 @@ export class EngineServer {
     const s = session;
     s.channels.add(channel);
     channel.onMessage = (header, buffers, error) => {
-      s.tail = s.tail.then(() => this.#run(s, channel, header, buffers, error));
+      s.queue.push({ channel, header, buffers, allocError: error });
+      if (!s.busy) this.#drain(s);
     };
     channel.onReject = (e) => {
       this.#log(`rejected a frame from client ${s.clientId}: ${e.message}`);
@@ -200,7 +229,7 @@ export class EngineServer {
     channel.onClose = () => {
       s.channels.delete(channel);
       if (s.channels.size === 0) {
-        s.tail.then(() => {
+        this.#whenIdle(s, () => {
           if (s.channels.size === 0) {
             this.#sessions.delete(s.clientId);
             this.mesh.dropTags(`${s.clientId}/`);
@@ -210,18 +239,55 @@ export class EngineServer {
     };
   }
 
-  async #run(
-    s: Session,
-    channel: MessageEndpoint,
-    header: unknown,
-    buffers: Uint8Array[],
-    allocError?: Error,
-  ): Promise<void> {
+  /** Runs `fn` once session `s` has no op running or waiting. */
+  #whenIdle(s: Session, fn: () => void): void {
+    if (!s.busy && s.head === s.queue.length) fn();
+    else s.idle.push(fn);
+  }
+
+  /**
+   * Runs the session's queued ops in order. An op whose handler finishes synchronously is
+   * done before the next starts, with no Promise in between; one that returns a Promise
+   * holds the queue until it settles.
+   */
+  #drain(s: Session): void {
+    s.busy = true;
+    while (s.head < s.queue.length) {
+      const job = s.queue[s.head]!;
+      s.queue[s.head++] = undefined as unknown as Job;
+      if (s.head > 1024 && s.head * 2 > s.queue.length) {
+        s.queue = s.queue.slice(s.head);
+        s.head = 0;
+      }
+      const pending = this.#run(s, job);
+      if (pending !== undefined) {
+        pending.then(() => this.#drain(s));
+        return;
+      }
+    }
+    s.queue = [];
+    s.head = 0;
+    s.busy = false;
+    const waiting = s.idle;
+    s.idle = [];
+    for (const fn of waiting) fn();
+  }
+
+  /** Runs one op; returns a Promise only when it did not finish synchronously. */
+  #run(s: Session, job: Job): Promise<void> | undefined {
+    if (!this.#opsLoaded) {
+      return Promise.resolve(this.#opts.opsReady)
+        .catch(() => undefined)
+        .then(() => {
+          this.#opsLoaded = true;
+          return this.#run(s, job);
+        });
+    }
     let msg: OpMessage | undefined;
+    let out: ReturnType<OpHandler["handle"]>;
     try {
-      await this.#opts.opsReady;
-      msg = parseOpMessage(header);
-      if (allocError) throw allocError;
+      msg = parseOpMessage(job.header);
+      if (job.allocError) throw job.allocError;
       if (!msg.targets.includes(this.rank)) {
         throw new ProtocolError(
           `op ${msg.op} was sent to engine ${this.rank} but its targets are [${msg.targets.join(", ")}]`,
@@ -232,26 +298,76 @@ export class EngineServer {
         throw new ProtocolError(
           `op '${msg.op}' has no handler on this engine (its op group did not load)`,
         );
-      const out = await handler.handle(this.#context(s, msg), { msg, args: msg.args, buffers });
-      if (msg.reply) await this.#reply(channel, msg.id, out);
+      out = handler.handle(this.#context(s, msg), { msg, args: msg.args, buffers: job.buffers });
     } catch (e) {
-      this.#log(
-        `op ${msg?.op ?? "?"} #${msg?.id ?? "?"} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      this.#failed(s, job, msg, e);
+      return undefined;
+    }
+    const m = msg;
+    if (out instanceof Promise) {
+      return out.then(
+        (o) => this.#succeeded(s, job, m, o),
+        (e: unknown) => this.#failed(s, job, m, e),
       );
-      const error = errorToWire(e, this.rank);
-      if (msg && msg.targets.length > 1) {
-        this.mesh.abortLocal(
-          `${s.clientId}/${msg.id}`,
-          e instanceof Error ? e : new Error(String(e)),
-        );
-        this.mesh.abortOthers(`${s.clientId}/${msg.id}`, msg.targets, error.message);
+    }
+    return this.#succeeded(s, job, m, out);
+  }
+
+  /** Replies to a finished op; waits only while a large reply is being written. */
+  #succeeded(
+    s: Session,
+    job: Job,
+    msg: OpMessage,
+    out: OpOutput | undefined,
+  ): Promise<void> | undefined {
+    let sent: Promise<void> | undefined;
+    if (msg.reply) {
+      const reply: ReplyMessage = { t: "reply", id: msg.id, ok: true, result: out?.result ?? null };
+      const buffers = out?.buffers ?? [];
+      let total = 0;
+      for (const b of buffers) total += b.byteLength;
+      try {
+        sent = job.channel.send(reply, buffers);
+      } catch (e) {
+        this.#failed(s, job, msg, e);
+        return undefined;
       }
-      const h = header as { id?: unknown; reply?: unknown; op?: unknown; keys?: unknown };
-      const id = msg?.id ?? (Number.isSafeInteger(h?.id) ? (h.id as number) : null);
-      const wantsReply = msg ? msg.reply : h?.reply === true;
+      // A small reply's buffers are copied as it is queued; a large one is written from the
+      // handler's memory, which must not be released or reused until it is on the socket.
+      if (total <= this.#pieceBytes) {
+        sent.catch(() => undefined);
+        sent = undefined;
+      } else {
+        sent = sent.then(
+          () => this.#release(job),
+          (e: unknown) => this.#failed(s, job, msg, e),
+        );
+        return sent;
+      }
+    }
+    this.#release(job);
+    return undefined;
+  }
+
+  #failed(s: Session, job: Job, msg: OpMessage | undefined, e: unknown): void {
+    this.#log(
+      `op ${msg?.op ?? "?"} #${msg?.id ?? "?"} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
+    const error = errorToWire(e, this.rank);
+    if (msg && msg.targets.length > 1) {
+      this.mesh.abortLocal(
+        `${s.clientId}/${msg.id}`,
+        e instanceof Error ? e : new Error(String(e)),
+      );
+      this.mesh.abortOthers(`${s.clientId}/${msg.id}`, msg.targets, error.message);
+    }
+    const h = job.header as { id?: unknown; reply?: unknown; op?: unknown; keys?: unknown };
+    const id = msg?.id ?? (Number.isSafeInteger(h?.id) ? (h.id as number) : null);
+    const wantsReply = msg ? msg.reply : h?.reply === true;
+    try {
       if (wantsReply && id !== null) {
         const reply: ReplyMessage = { t: "reply", id, ok: false, error };
-        await channel.send(reply).catch(() => undefined);
+        job.channel.send(reply).catch(() => undefined);
       } else {
         const keys =
           msg?.keys ??
@@ -263,17 +379,18 @@ export class EngineServer {
           keys,
           error,
         };
-        await channel.send(m).catch(() => undefined);
+        job.channel.send(m).catch(() => undefined);
       }
-    } finally {
-      // Op buffers come from the pool; those no registry entry adopted go back to it.
-      for (const b of buffers) if (!this.registry.references(b)) this.pool.release(b);
+    } catch (err) {
+      this.#log(`could not report the failure of op #${id ?? "?"}: ${String(err)}`);
     }
+    this.#release(job);
   }
 
-  async #reply(channel: MessageEndpoint, id: number, out: OpOutput | undefined): Promise<void> {
-    const reply: ReplyMessage = { t: "reply", id, ok: true, result: out?.result ?? null };
-    await channel.send(reply, out?.buffers ?? []);
+  /** Op buffers come from the pool; those no registry entry adopted go back to it. */
+  #release(job: Job): void {
+    for (const b of job.buffers) if (!this.registry.references(b)) this.pool.release(b);
+    job.buffers = [];
   }
 
   #context(s: Session, msg: OpMessage): EngineContext {

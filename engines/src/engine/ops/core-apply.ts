@@ -54,12 +54,27 @@ function exportsFor(scope: Scope): object {
   });
 }
 
+/** Compiled factories kept by source text (an `apply` in a loop ships the same text). */
+const COMPILED_CACHE_ENTRIES = 256;
+const compiled = new Map<string, (scope: Scope) => EngineFunction>();
+
 /**
- * Compiles function source text into a factory taking the scope values. Accepts function
+ * Compiles function source text into a factory taking the scope values (cached by source
+ * text: compiling is pure, so the same text gives an equivalent factory). Accepts function
  * expressions, arrow functions, and method shorthand (`name(a) {...}`).
  */
 function compile(source: string): (scope: Scope) => EngineFunction {
   if (typeof source !== "string") throw new TypeError("apply needs the function's source text");
+  let factory = compiled.get(source);
+  if (factory === undefined) {
+    factory = compileUncached(source);
+    if (compiled.size >= COMPILED_CACHE_ENTRIES) compiled.delete(compiled.keys().next().value!);
+    compiled.set(source, factory);
+  }
+  return factory;
+}
+
+function compileUncached(source: string): (scope: Scope) => EngineFunction {
   const attempt = (text: string) =>
     new Function("exports", ...SCOPE, `"use strict"; return (${text}\n);`) as (
       ...s: unknown[]
