@@ -284,31 +284,32 @@ export function resolveUfuncLoop(name: UfuncName, ...operands: (DType | Scalar)[
   ) {
     return { inputs: ["float64", "float64"], output: "float64" };
   }
-  for (const loop of LOOPS[name]) {
-    let ok = true;
-    for (let j = 0; j < arity; j++) {
-      if (!canCast(dtypes[j]!, CHAR[loop[j]!]!, "safe")) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) {
-      const inputs = [...loop.slice(0, arity)].map((c) => CHAR[c]!);
-      operands.forEach((o, j) => {
-        if (typeof o === "string" || weakKindOf(o) !== "int") return;
-        const d = inputs[j]!;
-        const k = DTYPE_INFO[d].kind;
-        if ((k === "i" || k === "u") && !fits(d, o as number | bigint)) {
-          throw new DTypeError(`Python integer ${o} out of bounds for ${d}`, {
-            code: "DA_ERR_OVERFLOW",
-          });
-        }
-      });
-      return { inputs, output: CHAR[loop[arity]!]! };
-    }
+  const memoKey = arity === 1 ? `${name}|${dtypes[0]}` : `${name}|${dtypes[0]}|${dtypes[1]}`;
+  let loop = loopMemo.get(memoKey);
+  if (loop === undefined) {
+    loop = LOOPS[name].find((l) => {
+      for (let j = 0; j < arity; j++) if (!canCast(dtypes[j]!, CHAR[l[j]!]!, "safe")) return false;
+      return true;
+    });
+    if (loop === undefined) throw unsupported(name, dtypes);
+    loopMemo.set(memoKey, loop);
   }
-  throw unsupported(name, dtypes);
+  const inputs = [...loop.slice(0, arity)].map((c) => CHAR[c]!);
+  operands.forEach((o, j) => {
+    if (typeof o === "string" || weakKindOf(o) !== "int") return;
+    const d = inputs[j]!;
+    const k = DTYPE_INFO[d].kind;
+    if ((k === "i" || k === "u") && !fits(d, o as number | bigint)) {
+      throw new DTypeError(`Python integer ${o} out of bounds for ${d}`, {
+        code: "DA_ERR_OVERFLOW",
+      });
+    }
+  });
+  return { inputs, output: CHAR[loop[arity]!]! };
 }
+
+/** The loop found for a ufunc and its input dtypes (the search runs once per combination). */
+const loopMemo = new Map<string, string>();
 
 /**
  * The result dtype of a ufunc for the given operands (NumPy 2 with NEP 50 weak scalars):
