@@ -30,16 +30,23 @@ function wasmRuns(op: StridedOperand, acc: DType, stride: number): WasmHeap | un
   return heapOf(op.data);
 }
 
-/** True if outOffsets[o] = outOffsets[0] + o (the kept axes are one contiguous row). */
-function contiguousOutputs(outOffsets: Float64Array): boolean {
+/**
+ * True if outOffsets[o] = outOffsets[0] + o (the kept axes are one contiguous row); the
+ * plan's outStep answers without a scan when the layout tells.
+ */
+function contiguousOutputs(plan: ReductionPlan): boolean {
+  const { outOffsets } = plan;
+  if (plan.outStep !== undefined) return plan.outStep === 1 || outOffsets.length < 2;
   const first = outOffsets[0] ?? 0;
   for (let o = 1; o < outOffsets.length; o++) if (outOffsets[o] !== first + o) return false;
   return true;
 }
 
-/** The common step of an arithmetic sequence of offsets, or undefined if it is not one. */
-function evenStep(offsets: Float64Array): number | undefined {
+/** The common step of the run offsets, or undefined if they are not an arithmetic sequence. */
+function evenStep(plan: ReductionPlan): number | undefined {
+  const offsets = plan.runOffsets;
   if (offsets.length < 2) return 0;
+  if (plan.runStep !== undefined) return plan.runStep;
   const step = offsets[1]! - offsets[0]!;
   for (let i = 2; i < offsets.length; i++)
     if (offsets[i]! - offsets[i - 1]! !== step) return undefined;
@@ -121,13 +128,13 @@ function sumOuterOnly(op: StridedOperand, plan: ReductionPlan, acc: DType): Type
     const out = new DTYPE_INFO[acc].storage(nOut) as Float64Array;
     const single = acc === "float32";
     const heap = wasmRuns(op, acc, 1);
-    if (heap !== undefined && nOut > 0 && contiguousOutputs(outOffsets)) {
+    if (heap !== undefined && nOut > 0 && contiguousOutputs(plan)) {
       // Row accumulation in SIMD: out += slice, slice by slice, in memory order.
       const accumulate = single ? heap.kernels.acc_f32 : heap.kernels.acc_f64;
       const done = withScratch(heap, single, nOut, (p, view) => {
         const first = pointerIn(heap, op.data as Float64Array, outOffsets[0]!);
         const item = single ? 4 : 8;
-        const step = evenStep(runOffsets);
+        const step = evenStep(plan);
         if (step !== undefined && runOffsets.length > 0) {
           const rows = single ? heap.kernels.accrows_f32 : heap.kernels.accrows_f64;
           rows(p, first + runOffsets[0]! * item, step * item, runOffsets.length, nOut);
@@ -266,12 +273,12 @@ export function reduceMoments(
     const { outOffsets } = plan;
     for (let o = 0; o < nOut; o++) mean[o] = n === 0 ? 0 : r(sums[o]! / n);
     const heap = single ? undefined : wasmRuns(op, acc, 1);
-    if (heap !== undefined && nOut > 0 && contiguousOutputs(outOffsets)) {
+    if (heap !== undefined && nOut > 0 && contiguousOutputs(plan)) {
       // SIMD: m2 += (slice - mean)^2, slice by slice, in memory order.
       const done = withScratch(heap, false, 2 * nOut, (p, view) => {
         view.set(mean, nOut);
         const first = pointerIn(heap, op.data as Float64Array, outOffsets[0]!);
-        const step = evenStep(runOffsets);
+        const step = evenStep(plan);
         const k = heap.kernels;
         if (step !== undefined && runOffsets.length > 0) {
           const at = first + runOffsets[0]! * 8;

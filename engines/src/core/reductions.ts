@@ -227,6 +227,12 @@ export interface ReductionPlan {
   readonly runFirstIndex: Float64Array;
   /** Local index step along a run. */
   readonly runIndexStep: number;
+  /**
+   * The common step of outOffsets / runOffsets when it is known from the layout (at most one
+   * axis): the SIMD paths then need not scan the offsets.
+   */
+  readonly outStep?: number;
+  readonly runStep?: number;
 }
 
 function offsetsOver(
@@ -236,6 +242,12 @@ function offsetsOver(
 ) {
   const n = axes.reduce((p, a) => p * shape[a]!, 1);
   const out = new Float64Array(n);
+  if (axes.length === 1) {
+    // One axis (the common case): a plain arithmetic sequence.
+    const step = strides[axes[0]!]!;
+    for (let i = 0; i < n; i++) out[i] = i * step;
+    return out;
+  }
   const counter = new Array<number>(axes.length).fill(0);
   let off = 0;
   for (let i = 0; i < n; i++) {
@@ -282,6 +294,10 @@ function planReduction(op: StridedOperand, reduced: readonly number[]): Reductio
     for (let i = 0; i < runFirstIndex.length; i++) runFirstIndex[i] = i;
   }
   const runIndexStep = full ? 1 : inner.length > 0 ? 1 : 0;
+  const stepOf = (axes: readonly number[]): number | undefined =>
+    axes.length === 0 ? 0 : axes.length === 1 ? strides[axes[0]!]! : undefined;
+  const outStep = stepOf(kept);
+  const runStep = stepOf(outer);
   return {
     outShape,
     count,
@@ -291,6 +307,8 @@ function planReduction(op: StridedOperand, reduced: readonly number[]): Reductio
     runStride,
     runFirstIndex,
     runIndexStep,
+    ...(outStep === undefined ? {} : { outStep }),
+    ...(runStep === undefined ? {} : { runStep }),
   };
 }
 
@@ -336,9 +354,10 @@ function combineTwo(op: ReductionOp, a: Partial, b: Partial): Partial {
         const bv = b.value as BigInt64Array;
         for (let i = 0; i < value.length; i++) value[i] = value[i]! + bv[i]!;
       } else {
-        const bv = b.value as Float64Array;
-        for (let i = 0; i < value.length; i++)
-          (value as Float64Array)[i] = r((value[i]! as number) + bv[i]!);
+        // Float or complex storage; a float32 array rounds each sum as it is stored, as
+        // NumPy's float32 additions do. One tight loop (this runs once per op, on partials
+        // as long as the kept axes).
+        addInto(value as Float64Array | Float32Array, b.value as Float64Array | Float32Array);
       }
       return { op, dtype, shape: a.shape, count, value };
     }
@@ -382,6 +401,11 @@ function combineTwo(op: ReductionOp, a: Partial, b: Partial): Partial {
     default:
       return combineExtremes(op, a, b, count);
   }
+}
+
+/** v[i] += w[i]: its own small function, so that V8 optimises the loop on its own. */
+function addInto(v: Float64Array | Float32Array, w: Float64Array | Float32Array): void {
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! + w[i]!;
 }
 
 function isNaNAt(v: TypedArray, i: number, complex: boolean): boolean {
