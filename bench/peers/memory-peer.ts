@@ -9,6 +9,7 @@
  *   {exit: true} -> exits.
  * Replies {absent: reason} to setup when the kernels module is not built.
  */
+import { setFlagsFromString } from "node:v8";
 import { WasmHeap as Heap, type WasmHeap } from "@distarray/engines/core/wasm/heap";
 import { loadKernelBytes } from "@distarray/engines/engine/pool";
 
@@ -49,7 +50,15 @@ function setup(s: MemorySetup): void {
     send({ absent: "the kernels module is not built (npm run build)" });
     return;
   }
-  heap ??= Heap.create(bytes);
+  if (heap === undefined) {
+    // As the engine pool does: the kernels compiled by the optimising compiler at once.
+    setFlagsFromString("--no-liftoff");
+    try {
+      heap = Heap.create(bytes);
+    } finally {
+      setFlagsFromString("--liftoff");
+    }
+  }
   if (heap === undefined) {
     send({ absent: "this Node has no WebAssembly SIMD or shared memory" });
     return;
