@@ -111,6 +111,8 @@ export class Context {
   #ownsCluster: boolean;
   #requestTimeoutMs = 0;
   #pendingDeletes = new Map<string, TrackedKey>();
+  /** Keys of consecutive deleteKey calls not sent yet (one op per run of equal targets). */
+  #deletes: { targets: number[]; keys: string[] } | undefined;
   #deleteScheduled = false;
   #finalizer = new FinalizationRegistry<TrackedKey>((t) => this.#scheduleDelete(t));
 
@@ -362,6 +364,7 @@ export class Context {
   #post(op: OpName, options: OpRequestOptions, reply: true): Promise<OpReply[]>;
   #post(op: OpName, options: OpRequestOptions, reply: false): undefined;
   #post(op: OpName, options: OpRequestOptions, reply: boolean): Promise<OpReply[]> | undefined {
+    if (this.#deletes !== undefined) this.#flushDeletes();
     const targets = this.#resolveTargets(options.targets);
     const keys = options.keys ?? [];
     const id = this.#nextId++;
@@ -589,13 +592,36 @@ export class Context {
     return runOnEngines(this, "call", { name }, args, undefined);
   }
 
-  /** Deletes `key` on the engines (pipelined; a missing key is not an error). */
+  /**
+   * Deletes `key` on the engines (pipelined; a missing key is not an error). Consecutive
+   * deletes on the same targets travel as one delete op, sent before the next op of this
+   * context (or at the end of the event-loop turn), so the order of ops is unchanged.
+   */
   deleteKey(key: string, options: { targets?: readonly number[] } = {}): void {
     if (typeof key !== "string") throw new TypeError("deleteKey(key): key must be a string");
-    this.sendOp("delete", {
-      targets: options.targets ?? this.#liveTargets(),
-      args: { keys: [key] },
-    });
+    this.#checkOpen();
+    const targets = this.#resolveTargets(options.targets ?? this.#liveTargets());
+    const g = this.#deletes;
+    if (
+      g !== undefined &&
+      g.targets.length === targets.length &&
+      g.targets.every((t, i) => t === targets[i])
+    ) {
+      g.keys.push(key);
+      return;
+    }
+    this.#flushDeletes();
+    this.#deletes = { targets, keys: [key] };
+    queueMicrotask(() => this.#flushDeletes());
+  }
+
+  /** Sends the deletes deleteKey has grouped, if any. */
+  #flushDeletes(): void {
+    const g = this.#deletes;
+    if (g === undefined) return;
+    this.#deletes = undefined;
+    if (this.#closed) return;
+    this.#post("delete", { targets: g.targets, args: { keys: g.keys } }, false);
   }
 
   #liveTargets(): number[] {
@@ -659,6 +685,7 @@ export class Context {
    */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#flushDeletes();
     if (!this.#ownsCluster && this.#keyCounter > 0) {
       // Pipelined, so a close never waits behind a long-running op; the engines delete this
       // context's objects once they reach it.
