@@ -3,8 +3,9 @@
  * and the engine<->engine mesh use it). Frames as in core/protocol-frame.ts; every frame
  * carries a Poly1305 MAC under a key derived from the cluster key, the connection's nonces and its
  * direction (frame-mac.ts); sequence numbers per direction stop replays. Small messages sent
- * in one event-loop turn travel together in one batch frame; large messages go in pieces that
- * are copied straight into their destination buffers.
+ * in one event-loop turn travel together in one batch frame; large messages go in pieces,
+ * written from their parts without joining them and, on receipt, read from the socket straight
+ * into their destination buffers while their MAC is computed (socket-reader.ts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Socket } from "node:net";
@@ -43,11 +44,10 @@ export const WIRE_DEFAULTS = {
   /** Messages whose buffers total more than this go in pieces of this size. */
   pieceBytes: 1024 * 1024,
   /**
-   * A connector (client, or engine opening a mesh link) writes frames up to this size as one
-   * buffer and larger ones as WebSocket fragments (no copy of the data on its side). An
-   * acceptor (engine) always writes one buffer: frames are at most a piece or a batch, and the
-   * copy on the engine spares the client, which receives from every engine, the receiver's
-   * reassembly of fragments.
+   * Frames up to this size are joined into one buffer and sent through `ws`; larger ones are
+   * written to the socket as one WebSocket frame from their parts (no copy of the data). Without
+   * access to the socket, a connector sends larger frames as WebSocket fragments and an
+   * acceptor joins them.
    */
   coalesceBytes: 64 * 1024,
   /**
