@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { DistArrayError } from "@distarray/engines/core";
-import { ENGINE_MALLOC_ENV } from "@distarray/engines/engine/pool";
+import { ENGINE_MALLOC_ENV, ENGINE_NODE_FLAGS } from "@distarray/engines/engine/pool";
 import type { ClusterEngine } from "./cluster-file.js";
 
 /** The line prefix an engine prints once it listens; JSON follows. */
@@ -60,7 +60,7 @@ export function launchLocalEngine(o: LaunchOptions): Promise<Launched> {
   ];
   if (o.private) args.push("--exit-with-parent");
   const logFd = openSync(o.logFile, "a", 0o600);
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, ...args], {
     stdio: [o.private ? "pipe" : "ignore", "pipe", logFd, "pipe"],
     detached: !o.private,
     env: { ...ENGINE_MALLOC_ENV, ...process.env },

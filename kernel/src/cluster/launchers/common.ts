@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { ENGINE_MALLOC_ENV } from "@distarray/engines/engine/pool";
+import { ENGINE_MALLOC_ENV, ENGINE_NODE_FLAGS } from "@distarray/engines/engine/pool";
 
 /** Every launcher `startCluster` knows. */
 export const LAUNCHERS = ["local", "mpiexec", "slurm", "ssh"] as const;
@@ -62,7 +62,8 @@ export interface Started {
 
 /**
  * The words that start an engine process on any host: `env` with the engine environment
- * (ENGINE_MALLOC_ENV, without which freed array memory stays resident), then this node.
+ * (ENGINE_MALLOC_ENV, without which freed array memory stays resident), then this node with
+ * the engine's node options (ENGINE_NODE_FLAGS), as the local launcher starts engines.
  * mpiexec, srun and ssh do not pass the client's environment on (or not all of it), so it
  * goes on the command line.
  */
@@ -71,6 +72,7 @@ export function engineCommand(): string[] {
     "env",
     ...Object.entries(ENGINE_MALLOC_ENV).map(([k, v]) => `${k}=${v}`),
     process.execPath,
+    ...ENGINE_NODE_FLAGS,
   ];
 }
 
