@@ -394,7 +394,7 @@ export class EngineServer {
   }
 
   #context(s: Session, msg: OpMessage): EngineContext {
-    const counters = new Map<string, number>();
+    let counters: Map<string, number> | undefined;
     const tagBase = `${s.clientId}/${msg.id}`;
     const mesh = this.mesh;
     const rank = this.rank;
@@ -406,14 +406,16 @@ export class EngineServer {
       registry: this.registry,
       pool: this.pool,
       functions: s.functions,
-      comm: (targets?: readonly number[]) =>
-        new MeshComm({
+      comm: (targets?: readonly number[]) => {
+        counters ??= new Map();
+        return new MeshComm({
           mesh,
           engineRank: rank,
           targets: targets ?? msg.targets,
           tagBase,
           counters,
-        }),
+        });
+      },
       log: (m: string) => this.#log(m),
     };
   }

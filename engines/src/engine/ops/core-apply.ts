@@ -162,13 +162,23 @@ function isLocalArrayLike(x: unknown): x is LocalArrayLike {
   );
 }
 
-async function runAndPack(
+/**
+ * Calls `fn` and packs its result; a function that returns a Promise (or other thenable) is
+ * waited for, any other result is packed at once (the op then finishes synchronously).
+ */
+function runAndPack(
   ectx: EngineContext,
   fn: EngineFunction,
   args: unknown[],
   resultKey: string,
-): Promise<OpOutput> {
-  const value = await fn(...args);
+): OpOutput | Promise<OpOutput> {
+  const value = fn(...args);
+  if (typeof (value as { then?: unknown } | null)?.then === "function")
+    return Promise.resolve(value).then((v) => packResult(ectx, v, resultKey));
+  return packResult(ectx, value, resultKey);
+}
+
+function packResult(ectx: EngineContext, value: unknown, resultKey: string): OpOutput {
   if (isLocalArrayLike(value)) {
     ectx.registry.set(resultKey, value);
     const info = {
@@ -194,7 +204,7 @@ function resultKeyOf(op: OpInput): string {
 registerOp({
   name: "apply",
   kind: "request",
-  async handle(ectx, op) {
+  handle(ectx, op) {
     const resultKey = resultKeyOf(op);
     const fn = compile(op.args.source as string)(scopeFor(ectx, resultKey));
     return runAndPack(ectx, fn, resolveArgs(ectx, op), resultKey);
@@ -217,7 +227,7 @@ registerOp({
 registerOp({
   name: "call",
   kind: "request",
-  async handle(ectx, op) {
+  handle(ectx, op) {
     const name = op.args.name;
     if (typeof name !== "string") throw new TypeError("call needs args.name: string");
     const factory = ectx.functions.get(name) as ((s: Scope) => EngineFunction) | undefined;
