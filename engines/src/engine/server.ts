@@ -261,7 +261,13 @@ export class EngineServer {
       }
       const pending = this.#run(s, job);
       if (pending !== undefined) {
-        pending.then(() => this.#drain(s));
+        pending.then(
+          () => this.#drain(s),
+          (e: unknown) => {
+            this.#log(`op bookkeeping failed: ${e instanceof Error ? e.message : String(e)}`);
+            this.#drain(s);
+          },
+        );
         return;
       }
     }
