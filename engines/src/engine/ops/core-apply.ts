@@ -105,15 +105,33 @@ function compileUncached(source: string): (scope: Scope) => EngineFunction {
   };
 }
 
+/**
+ * The `comm` a shipped function sees: the op's communicator, made on first use (most
+ * functions never use it, and making one costs a sort and a tag string per op).
+ */
+function lazyComm(ectx: EngineContext): object {
+  let real: Record<PropertyKey, unknown> | undefined;
+  const get = () => {
+    real ??= ectx.comm() as unknown as Record<PropertyKey, unknown>;
+    return real;
+  };
+  return new Proxy(Object.create(null) as object, {
+    get(_t, p) {
+      const c = get();
+      const v = c[p];
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(c) : v;
+    },
+    has: (_t, p) => p in get(),
+    getPrototypeOf: () => Object.getPrototypeOf(get()),
+  });
+}
+
 function scopeFor(ectx: EngineContext, resultKey: string): Scope {
   let n = 0;
-  let comm: unknown;
+  const comm = lazyComm(ectx);
   return {
     da: core,
-    get comm() {
-      comm ??= ectx.comm();
-      return comm;
-    },
+    comm,
     rank: ectx.rank,
     proxyize(value: unknown): string {
       const key = `${resultKey}p${n++}`;
