@@ -260,6 +260,26 @@ function fits(d: DType, x: number | bigint): boolean {
  * @throws TypeError for a wrong number of operands or an unknown name.
  */
 export function resolveUfuncLoop(name: UfuncName, ...operands: (DType | Scalar)[]): UfuncLoop {
+  // Operands that are dtypes or non-integer numbers resolve the same way every time: the
+  // result is remembered (integer scalars are checked against the loop per call, below).
+  const token = (o: DType | Scalar | undefined): string | undefined =>
+    typeof o === "string" ? o : typeof o === "number" && !Number.isInteger(o) ? "~f" : undefined;
+  const t0 = token(operands[0]);
+  const t1 = operands.length === 2 ? token(operands[1]) : "";
+  const key = t0 !== undefined && t1 !== undefined ? `${name}|${t0}|${t1}` : undefined;
+  if (key !== undefined) {
+    const known = resolvedMemo.get(key);
+    if (known !== undefined && operands.length === ufuncArity(name)) return known;
+  }
+  const loop = resolveUncached(name, operands);
+  if (key !== undefined) resolvedMemo.set(key, Object.freeze(loop));
+  return loop;
+}
+
+/** Loops resolved for operands that are dtypes or non-integer numbers (see resolveUfuncLoop). */
+const resolvedMemo = new Map<string, UfuncLoop>();
+
+function resolveUncached(name: UfuncName, operands: readonly (DType | Scalar)[]): UfuncLoop {
   const arity = ufuncArity(name);
   if (operands.length !== arity) {
     throw new TypeError(`${name} takes ${arity} operand(s); got ${operands.length}`);
