@@ -72,6 +72,13 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** An op whose message to one engine is being sent (Context.#watchSend). */
+interface SentOp {
+  id: number;
+  keys: readonly string[];
+  pending: Pending | undefined;
+}
+
 interface TrackedKey {
   key: string;
   targets: number[];
@@ -96,6 +103,8 @@ export class Context {
   /** Random id of this session, the same on every engine. */
   readonly clientId: string;
   #transports = new Map<number, Transport>();
+  /** Per transport: the Promise of the last send and the ops that share it. */
+  #sendWatch = new Map<Transport, { sent: Promise<void>; ops: SentOp[] }>();
   #dead = new Map<number, EngineDiedError>();
   #pending = new Map<number, Pending>();
   #nextId = 1;
@@ -437,11 +446,38 @@ export class Context {
         const dest = options.destination;
         t.setDestination(id, (bi, n) => dest(rank, bi, n));
       }
-      t.send(msg as unknown as Record<string, unknown>, buffers).catch((e: unknown) => {
-        this.#fail(id, rank, keys, e instanceof Error ? e : new Error(String(e)), pending);
+      this.#watchSend(t, t.send(msg as unknown as Record<string, unknown>, buffers), {
+        id,
+        keys,
+        pending,
       });
     });
     return promise;
+  }
+
+  /**
+   * Records a failed send against its op. Small messages of one event-loop turn share the
+   * Promise of their batch frame, so one handler per batch serves all of them (instead of a
+   * handler, and a microtask on success, per message).
+   */
+  #watchSend(t: Transport, sent: Promise<void>, op: SentOp): void {
+    const w = this.#sendWatch.get(t);
+    if (w !== undefined && w.sent === sent) {
+      w.ops.push(op);
+      return;
+    }
+    const ops = [op];
+    this.#sendWatch.set(t, { sent, ops });
+    sent.then(
+      () => {
+        if (this.#sendWatch.get(t)?.sent === sent) this.#sendWatch.delete(t);
+      },
+      (e: unknown) => {
+        if (this.#sendWatch.get(t)?.sent === sent) this.#sendWatch.delete(t);
+        const err = e instanceof Error ? e : new Error(String(e));
+        for (const o of ops) this.#fail(o.id, t.rank, o.keys, err, o.pending);
+      },
+    );
   }
 
   #fail(
