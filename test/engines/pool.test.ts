@@ -154,7 +154,17 @@ describe("buffer pool", () => {
   });
 
   it("gives the heap's memory back once it stayed empty for wasmReturnMs", async () => {
-    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmMinBytes: 0, wasmReturnMs: 20 });
+    let returned: (bytes: number) => void = () => {};
+    const onReturn = new Promise<number>((resolve) => {
+      returned = resolve;
+    });
+    const pool = new Pool({
+      limit: 64 * MiB,
+      rank: 0,
+      wasmMinBytes: 0,
+      wasmReturnMs: 30,
+      onHeapReturn: (bytes) => returned(bytes),
+    });
     const heap = pool.heap;
     assert.ok(heap);
     const a = pool.allocate("float64", MiB) as Float64Array;
@@ -164,12 +174,12 @@ describe("buffer pool", () => {
     const grown = heap.memoryBytes;
     assert.ok(grown >= 16 * MiB);
     pool.release(a);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    assert.equal(pool.heapReturns, 0, "a live block keeps the memory");
-    assert.deepEqual([...b.subarray(0, 3)], [2, 2, 2]);
+    assert.equal(heap.memoryBytes, grown, "a live block keeps the memory");
+    const emptied = performance.now();
     pool.release(b);
     assert.equal(heap.memoryBytes, grown, "kept until the delay has passed");
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(await onReturn, grown);
+    assert.ok(performance.now() - emptied >= 29, "returned only after wasmReturnMs");
     assert.equal(pool.heapReturns, 1);
     assert.equal(heap.memoryBytes, 65536, "back to one page");
     assert.equal(pool.cached, 0);

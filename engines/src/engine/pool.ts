@@ -166,6 +166,8 @@ export interface PoolOptions {
    * back (default DEFAULT_WASM_RETURN_MS; Infinity keeps it).
    */
   wasmReturnMs?: number;
+  /** Called with the bytes given back each time the heap returned its memory. */
+  onHeapReturn?: (bytes: number) => void;
 }
 
 /** Smaller buffers are allocated fresh and not cached. */
@@ -207,6 +209,7 @@ export class Pool implements BufferPool {
   /** Times the heap gave its memory back (for tests and status). */
   heapReturns = 0;
   #returnTimer: ReturnType<typeof setTimeout> | undefined;
+  #onHeapReturn: ((bytes: number) => void) | undefined;
   /** When the heap last became empty (performance.now()). */
   #emptySince = 0;
   /** ArrayBuffer bytes dropped since the last collection. */
@@ -230,6 +233,7 @@ export class Pool implements BufferPool {
     if (!(this.cacheShare >= 0)) throw new RangeError(`bad cacheShare ${this.cacheShare}`);
     this.wasmMinBytes = options.wasmMinBytes ?? DEFAULT_WASM_MIN_BYTES;
     this.wasmReturnMs = options.wasmReturnMs ?? DEFAULT_WASM_RETURN_MS;
+    this.#onHeapReturn = options.onHeapReturn;
     const fromEnv = Number.parseInt(process.env[WASM_BYTES_ENV] ?? "", 10);
     const wasmBytes = Math.min(
       options.wasmBytes ??
@@ -399,6 +403,7 @@ export class Pool implements BufferPool {
       this.#dropped = 0;
       this.collections++;
       collectGarbage();
+      this.#onHeapReturn?.(bytes);
     }, ms);
     this.#returnTimer.unref();
   }
