@@ -196,6 +196,30 @@ describe("buffer pool", () => {
     pool.release(d);
   });
 
+  it("collects fewer than GC_AFTER_BYTES dropped once the engine is idle for idleCollectMs", async () => {
+    let collected: (why: string) => void = () => {};
+    const onCollect = new Promise<string>((resolve) => {
+      collected = resolve;
+    });
+    const pool = new Pool({
+      limit: 64 * MiB,
+      rank: 0,
+      wasmBytes: 0,
+      cacheBytes: 0,
+      idleCollectMs: 30,
+      onCollect: (why) => collected(why),
+    });
+    const bufs = [1, 2, 3].map(() => pool.allocateBytes(MiB));
+    pool.release(bufs[0]!);
+    const lastDrop = performance.now();
+    pool.release(bufs[1]!);
+    assert.equal(pool.collections, 0, "not at once");
+    assert.equal(await onCollect, "idle");
+    assert.ok(performance.now() - lastDrop >= 29, "only after idleCollectMs");
+    assert.equal(pool.collections, 1);
+    pool.release(bufs[2]!);
+  });
+
   it("keeps buffers below wasmMinBytes out of the heap", () => {
     const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmMinBytes: 2 * MiB });
     assert.ok(pool.heap);

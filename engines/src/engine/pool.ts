@@ -59,6 +59,16 @@ export const DEFAULT_WASM_RETURN_MS = 1000;
 export const GC_AFTER_BYTES = 64 * 1024 * 1024;
 
 /**
+ * Default of `idleCollectMs`: fewer than GC_AFTER_BYTES dropped stay resident until V8
+ * collects on its own, which an idle engine does not do; once this long has passed since
+ * the last drop of at least IDLE_COLLECT_MIN_BYTES in all, the pool collects them.
+ */
+export const DEFAULT_IDLE_COLLECT_MS = 1000;
+
+/** Dropped bytes below which an idle engine leaves them to V8. */
+export const IDLE_COLLECT_MIN_BYTES = 1024 * 1024;
+
+/**
  * Environment for engine processes (launchers add it): glibc serves allocations of 1 MiB
  * and more with mmap, so collected buffers go back to the system. Left to its default,
  * glibc raises that threshold (up to 32 MiB) after freeing a large block, and freed
@@ -168,6 +178,13 @@ export interface PoolOptions {
   wasmReturnMs?: number;
   /** Called with the bytes given back each time the heap returned its memory. */
   onHeapReturn?: (bytes: number) => void;
+  /**
+   * Milliseconds after the last drop after which dropped buffers (IDLE_COLLECT_MIN_BYTES
+   * or more) are collected (default DEFAULT_IDLE_COLLECT_MS; Infinity leaves them to V8).
+   */
+  idleCollectMs?: number;
+  /** Called after each collection the pool runs: after many drops, or on an idle engine. */
+  onCollect?: (why: "drops" | "idle") => void;
 }
 
 /** Smaller buffers are allocated fresh and not cached. */
@@ -210,6 +227,11 @@ export class Pool implements BufferPool {
   heapReturns = 0;
   #returnTimer: ReturnType<typeof setTimeout> | undefined;
   #onHeapReturn: ((bytes: number) => void) | undefined;
+  /** Milliseconds after the last drop before an idle collection. */
+  readonly idleCollectMs: number;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastDrop = 0;
+  #onCollect: ((why: "drops" | "idle") => void) | undefined;
   /** When the heap last became empty (performance.now()). */
   #emptySince = 0;
   /** ArrayBuffer bytes dropped since the last collection. */
@@ -234,6 +256,8 @@ export class Pool implements BufferPool {
     this.wasmMinBytes = options.wasmMinBytes ?? DEFAULT_WASM_MIN_BYTES;
     this.wasmReturnMs = options.wasmReturnMs ?? DEFAULT_WASM_RETURN_MS;
     this.#onHeapReturn = options.onHeapReturn;
+    this.idleCollectMs = options.idleCollectMs ?? DEFAULT_IDLE_COLLECT_MS;
+    this.#onCollect = options.onCollect;
     const fromEnv = Number.parseInt(process.env[WASM_BYTES_ENV] ?? "", 10);
     const wasmBytes = Math.min(
       options.wasmBytes ??
@@ -368,7 +392,14 @@ export class Pool implements BufferPool {
   /** Counts dropped bytes; past GC_AFTER_BYTES, collects when the current task is done. */
   #drop(bytes: number): void {
     this.#dropped += bytes;
-    if (this.#dropped < GC_AFTER_BYTES || this.#collecting) return;
+    this.#lastDrop = performance.now();
+    if (this.#dropped < GC_AFTER_BYTES) {
+      if (this.#dropped >= IDLE_COLLECT_MIN_BYTES && this.#idleTimer === undefined) {
+        this.#armIdleCollect(this.idleCollectMs);
+      }
+      return;
+    }
+    if (this.#collecting) return;
     this.#collecting = true;
     // Once the current op and its bookkeeping are done (a batch of deletes drops many
     // buffers at once, and the op still references them until it completes).
@@ -377,7 +408,26 @@ export class Pool implements BufferPool {
       this.#dropped = 0;
       this.collections++;
       collectGarbage();
+      this.#onCollect?.("drops");
     });
+  }
+
+  /** Collects the dropped buffers once no buffer was dropped for idleCollectMs. */
+  #armIdleCollect(ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      if (this.#dropped < IDLE_COLLECT_MIN_BYTES || this.#collecting) return;
+      const left = this.#lastDrop + this.idleCollectMs - performance.now();
+      if (left > 1) {
+        this.#armIdleCollect(left);
+        return;
+      }
+      this.#dropped = 0;
+      this.collections++;
+      collectGarbage();
+      this.#onCollect?.("idle");
+    }, ms);
   }
 
   /** Gives the heap's memory back once it stayed empty for wasmReturnMs. */
@@ -405,7 +455,6 @@ export class Pool implements BufferPool {
       collectGarbage();
       this.#onHeapReturn?.(bytes);
     }, ms);
-    this.#returnTimer.unref();
   }
 
   /** Drops every cached buffer. */
