@@ -260,12 +260,18 @@ function fits(d: DType, x: number | bigint): boolean {
  * @throws TypeError for a wrong number of operands or an unknown name.
  */
 export function resolveUfuncLoop(name: UfuncName, ...operands: (DType | Scalar)[]): UfuncLoop {
-  // Operands that are dtypes or non-integer numbers resolve the same way every time: the
-  // result is remembered (integer scalars are checked against the loop per call, below).
-  const token = (o: DType | Scalar | undefined): string | undefined =>
-    typeof o === "string" ? o : typeof o === "number" && !Number.isInteger(o) ? "~f" : undefined;
-  const t0 = token(operands[0]);
-  const t1 = operands.length === 2 ? token(operands[1]) : "";
+  // Operands that are dtypes, non-integer numbers, or integer numbers beside a float or
+  // complex array resolve the same way whatever the value: the result is remembered. (An
+  // integer scalar beside an integer or bool array is checked against the loop per call.)
+  const token = (o: DType | Scalar | undefined, other: DType | Scalar | undefined) => {
+    if (typeof o === "string") return o;
+    if (typeof o !== "number") return undefined;
+    if (!Number.isInteger(o)) return "~f";
+    const k = typeof other === "string" ? DTYPE_INFO[other]?.kind : undefined;
+    return k === "f" || k === "c" ? "~i" : undefined;
+  };
+  const t0 = token(operands[0], operands[1]);
+  const t1 = operands.length === 2 ? token(operands[1], operands[0]) : "";
   const key = t0 !== undefined && t1 !== undefined ? `${name}|${t0}|${t1}` : undefined;
   if (key !== undefined) {
     const known = resolvedMemo.get(key);
