@@ -122,7 +122,10 @@ export function alignOperands(operands: readonly unknown[]): AlignedOperands | u
     throw new ContextError("the DistArrays belong to different contexts");
   }
   const hasNd = operands.some((o) => o instanceof NDArray);
-  if (!hasNd && arrays.every((a) => a.distribution.isCompatible(arrays[0]!.distribution))) {
+  const firstDist = arrays[0]!.distribution;
+  const same = (a: DistArray) =>
+    a.distribution === firstDist || a.distribution.isCompatible(firstDist);
+  if (!hasNd && arrays.every(same)) {
     return undefined;
   }
   const shapes = operands

@@ -66,7 +66,10 @@ export function ufunc(name: UfuncName, operands: readonly unknown[]): DistArray 
         if (op.context !== first.context) {
           throw new ContextError(`${name}: the DistArrays belong to different contexts`);
         }
-        if (!op.distribution.isCompatible(first.distribution)) {
+        if (
+          op.distribution !== first.distribution &&
+          !op.distribution.isCompatible(first.distribution)
+        ) {
           throw new IncompatibleDistributionError(
             `${name}: distributions not compatible: shape [${first.shape.join(", ")}] dist ${first.dist.join("")} on targets [${first.targets.join(", ")}] vs shape [${op.shape.join(", ")}] dist ${op.dist.join("")} on targets [${op.targets.join(", ")}]`,
           );
