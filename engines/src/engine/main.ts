@@ -19,11 +19,9 @@
  * Prints exactly one line on stdout once listening (and registered):
  * `DISTARRAY-ENGINE-READY {"rank":R,"address":"ws://host:port","pid":P}`.
  */
-import { spawn } from "node:child_process";
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { availableParallelism, homedir, hostname, totalmem } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadOps } from "./ops/index.js";
 import { registerEngine } from "./registration.js";
@@ -128,6 +126,9 @@ if (values.detach) {
   const args = process.argv.slice(2).filter((a) => a !== "--detach");
   const kf = args.indexOf("--key-fd");
   if (kf >= 0) args.splice(kf, 2);
+  // Loaded here only: an engine that does not detach needs neither module.
+  const { spawn } = await import("node:child_process");
+  const { createInterface } = await import("node:readline");
   const logFd = logFile ? openSync(logFile, "a", 0o600) : "ignore";
   const child = spawn(
     process.execPath,
