@@ -134,6 +134,36 @@ describe("batched messages against a real engine", () => {
     assert.deepEqual(reply.result, [1.5, 2.5, 3.5]);
   });
 
+  it("writes a mid-size batch to the socket from its own copies, in order, data intact", async () => {
+    const replies = collect(3);
+    const data = new Float64Array(4096);
+    for (let i = 0; i < data.length; i++) data[i] = i * 0.5 - 1000;
+    let expect = 0;
+    for (const v of data) expect += v;
+    const args = {
+      source: "(x) => { let s = 0; for (const v of x) s += v; return [x.length, s]; }",
+      args: [{ $ta: ["Float64Array", 0] }],
+      resultKey: "__distarray__batchtest",
+    };
+    writes = 0;
+    const a = ch.send(op(107, "ping", true));
+    const b = ch.send(op(108, "apply", true, args), [new Uint8Array(data.buffer)]);
+    const c = ch.send(op(109, "ping", true));
+    data.fill(0);
+    await Promise.all([a, b, c]);
+    // 32 KiB of buffers: not joined into one buffer for ws (which counts `writes`).
+    assert.equal(writes, 0);
+    const got = (await replies).map((m) => m.header as { id: number; result: unknown });
+    assert.deepEqual(
+      got.map((h) => [h.id, h.result]),
+      [
+        [107, null],
+        [108, [4096, expect]],
+        [109, null],
+      ],
+    );
+  });
+
   it("keeps order across a large (pieced) message after small ones", async () => {
     const replies = collect(2);
     const big = new Uint8Array(3 * 1024 * 1024 + 5).fill(7);

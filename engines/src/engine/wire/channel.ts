@@ -289,7 +289,7 @@ export class Channel implements MessageEndpoint {
     const header = b.headers.length === 1 ? b.headers[0]! : encodeBatchHeader(b.headers, b.counts);
     const flags = b.headers.length === 1 ? 0 : FLAG_BATCH;
     const lengths = b.buffers.map((x) => x.byteLength);
-    this.#writeFrame(flags, header, lengths, b.buffers).then(
+    this.#writeFrame(flags, header, lengths, b.buffers, true).then(
       () => b.settle(),
       (e: Error) => b.settle(e),
     );
@@ -302,11 +302,18 @@ export class Channel implements MessageEndpoint {
     );
   }
 
+  /**
+   * Writes one frame. `owned`: the buffers are this channel's own copies (a batch), so they
+   * may be handed to the socket as they are. A frame goes to the socket as its parts (no
+   * joining copy) when it is larger than the coalescing size, or when its owned buffers hold
+   * at least DIRECT_MIN_BYTES; smaller frames are joined into one buffer for `ws`.
+   */
   #writeFrame(
     flags: number,
     header: Uint8Array,
     lengths: number[],
     buffers: readonly Uint8Array[],
+    owned = false,
   ): Promise<void> {
     const seq = this.#sendSeq++;
     const head = encodeFrameHead({ flags, seq, header, bufferLengths: lengths });
@@ -323,7 +330,11 @@ export class Channel implements MessageEndpoint {
       const done = (e?: Error | null) =>
         e ? reject(new EngineDiedError(`send failed: ${e.message}`, { cause: e })) : resolve();
       const socket = this.#socket;
-      if (socket !== undefined && size > WIRE_DEFAULTS.coalesceBytes) {
+      if (
+        socket !== undefined &&
+        (size > WIRE_DEFAULTS.coalesceBytes ||
+          (owned && size - head.byteLength >= DIRECT_MIN_BYTES))
+      ) {
         // One WebSocket frame written as its parts (header, frame head, buffers): no copy.
         socket.cork();
         socket.write(Buffer.concat([webSocketHeader(size, this.role === "connector"), head]));
@@ -563,6 +574,12 @@ function encodeCached(header: unknown): Uint8Array {
   }
   return encodeHeader(header);
 }
+
+/**
+ * A batch frame whose buffers (this channel's copies) total at least this many bytes is written
+ * to the socket as its parts: joining them first would copy the data a second time.
+ */
+const DIRECT_MIN_BYTES = 8 * 1024;
 
 /** A pieced send writes its next piece only while less than this waits in the socket. */
 const PACE_BYTES = 4 * 1024 * 1024;
