@@ -52,6 +52,11 @@ export function benchCommand(): Command {
       parseCountList,
     )
     .option("--warmup <n>", "untimed runs before the timed ones (default 1)", parseCount)
+    .option(
+      "--warmup-ms <ms>",
+      "keep warming up until the warm-up runs took this long (default 1000; quick 0)",
+      parseWarmupMs,
+    )
     .option("--repeats <n>", "timed runs per figure (default 7; quick 3)", parseCount)
     .option("--sizes <list>", "W1 element counts (default 2^20,2^25)", parseCountList)
     .option("--matrix <n>", "W2/W5 matrix side (default 4096)", parseCount)
@@ -72,6 +77,7 @@ interface Parsed {
   engines?: number;
   roundTripEngines?: number[];
   warmup?: number;
+  warmupMs?: number;
   repeats?: number;
   sizes?: number[];
   matrix?: number;
@@ -90,6 +96,7 @@ export function toBenchOptions(p: Parsed): BenchOptions {
   if (p.engines) o.engines = p.engines;
   if (p.roundTripEngines) o.roundTripEngines = p.roundTripEngines;
   if (p.warmup !== undefined) o.warmup = p.warmup;
+  if (p.warmupMs !== undefined) o.warmupMs = p.warmupMs;
   if (p.repeats) o.repeats = p.repeats;
   if (p.sizes) o.computeSizes = p.sizes;
   if (p.matrix) o.matrixSide = p.matrix;
@@ -98,4 +105,13 @@ export function toBenchOptions(p: Parsed): BenchOptions {
   if (p.scalingSizes) o.scalingSizes = p.scalingSizes;
   if (p.cpuProf) o.cpuProfileDir = resolve(p.cpuProf);
   return o;
+}
+
+/** A warm-up budget in milliseconds: a finite number >= 0. */
+export function parseWarmupMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError(`expected milliseconds >= 0, got "${value}"`);
+  }
+  return n;
 }

@@ -10,6 +10,10 @@ export interface Stats {
   max: number;
   /** Every timed run, in the order they ran. */
   samples: number[];
+  /** Untimed warm-up runs made before the timed ones. */
+  warmupRuns?: number;
+  /** The first (cold) run's time: the first warm-up run, or the first timed run without one. */
+  firstMs?: number;
 }
 
 export interface RepeatOptions {
@@ -17,7 +21,16 @@ export interface RepeatOptions {
   warmup: number;
   /** Timed runs (at least 1). */
   repeats: number;
+  /**
+   * Keep warming up until the warm-up runs have taken this long in all (after at least
+   * `warmup` runs, at most MAX_WARMUP_RUNS), so that cheap workloads are timed once V8 has
+   * optimised the code on both sides, as NumPy's compiled loops are from the start. Default 0.
+   */
+  warmupMs?: number;
 }
+
+/** Upper bound on warm-up runs when `warmupMs` asks for more. */
+export const MAX_WARMUP_RUNS = 2000;
 
 /** Median of a non-empty list (the mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
@@ -46,7 +59,8 @@ export function summarize(samples: readonly number[]): Stats {
 }
 
 /**
- * Runs `run` `warmup` times untimed, then `repeats` times timed; `setup` (untimed, before each
+ * Runs `run` untimed for the warm-up (`warmup` runs, more while `warmupMs` is not used up),
+ * then `repeats` times timed; `setup` (untimed, before each
  * run) prepares inputs and `teardown` (untimed, after each run) frees what the run made.
  * The time of one run is from just before `run` starts until its Promise resolves.
  */
@@ -59,16 +73,26 @@ export async function repeat<S, R>(
   },
 ): Promise<Stats> {
   const samples: number[] = [];
-  const total = options.warmup + Math.max(1, options.repeats);
-  for (let i = 0; i < total; i++) {
+  const runOnce = async (): Promise<number> => {
     const state = (await parts.setup?.()) as S;
     const t0 = performance.now();
     const result = await parts.run(state);
     const ms = performance.now() - t0;
     await parts.teardown?.(result, state);
-    if (i >= options.warmup) samples.push(ms);
+    return ms;
+  };
+  let warmupRuns = 0;
+  let warmupTotal = 0;
+  let firstMs: number | undefined;
+  const warmupMs = options.warmupMs ?? 0;
+  while (warmupRuns < options.warmup || (warmupTotal < warmupMs && warmupRuns < MAX_WARMUP_RUNS)) {
+    const ms = await runOnce();
+    firstMs ??= ms;
+    warmupTotal += ms;
+    warmupRuns++;
   }
-  return summarize(samples);
+  for (let i = 0; i < Math.max(1, options.repeats); i++) samples.push(await runOnce());
+  return { ...summarize(samples), warmupRuns, firstMs: firstMs ?? samples[0]! };
 }
 
 /** A least-squares line y = intercept + slope * x with its coefficient of determination. */

@@ -11,6 +11,8 @@ export interface BenchOptions {
   /** Engine counts for the W3 round trip. */
   roundTripEngines: number[];
   warmup: number;
+  /** Warm-up time budget per figure in ms (see RepeatOptions.warmupMs). */
+  warmupMs: number;
   repeats: number;
   /** W1 element counts. */
   computeSizes: number[];
@@ -53,6 +55,7 @@ export const FULL_DEFAULTS: BenchOptions = {
   engines: 2,
   roundTripEngines: [2, 4, 8, 16, 32],
   warmup: 1,
+  warmupMs: 1000,
   repeats: 7,
   computeSizes: [2 ** 20, 2 ** 25],
   matrixSide: 4096,
@@ -73,6 +76,7 @@ export const QUICK_DEFAULTS: BenchOptions = {
   ...FULL_DEFAULTS,
   quick: true,
   roundTripEngines: [2, 4],
+  warmupMs: 0,
   repeats: 3,
   computeSizes: [2 ** 16, 2 ** 18],
   matrixSide: 256,

@@ -72,7 +72,11 @@ export async function runBench(
   const started = new Date();
   const t0 = performance.now();
   const load = loadavg();
-  const repeatOptions = { warmup: options.warmup, repeats: options.repeats };
+  const repeatOptions = {
+    warmup: options.warmup,
+    warmupMs: options.warmupMs,
+    repeats: options.repeats,
+  };
   const tasks = computeTasks(options);
   let failed = false;
 

@@ -1,6 +1,7 @@
 /** What every workload gets: the options, the baselines measured so far, a shared cluster. */
 import type { Context } from "distarray";
 import { type BenchCluster, startCluster } from "./engines.js";
+import type { RepeatOptions } from "./measure.js";
 import type { BenchOptions } from "./options.js";
 import type {
   BaselineFigure,
@@ -113,7 +114,8 @@ export class WorkloadEnv {
   }
 
   /** Warm-up and repeat counts for the workloads. */
-  get repeatOptions(): { warmup: number; repeats: number } {
-    return { warmup: this.options.warmup, repeats: this.options.repeats };
+  get repeatOptions(): RepeatOptions {
+    const { warmup, warmupMs, repeats } = this.options;
+    return { warmup, warmupMs, repeats };
   }
 }

@@ -36,7 +36,7 @@ export function targetsTable(report: BenchReport): string[] {
 /** The workloads table alone. */
 export function figuresTable(report: BenchReport): string[] {
   return table(
-    ["workload", "figure", "engines", "median", "min", "max", "value", "ratios"],
+    ["workload", "figure", "engines", "median", "min", "max", "first run", "value", "ratios"],
     report.figures.map((f) => [
       f.workload,
       f.title,
@@ -44,6 +44,9 @@ export function figuresTable(report: BenchReport): string[] {
       f.time ? formatMs(f.time.median) : "",
       f.time ? formatMs(f.time.min) : "",
       f.time ? formatMs(f.time.max) : "",
+      f.time?.firstMs !== undefined
+        ? `${formatMs(f.time.firstMs)} (${f.time.warmupRuns ?? 0} warm-up)`
+        : "",
       figureValue(f),
       f.ratios.map((r) => `${formatRatio(r.value)} ${r.baseline.split(":")[0]}`).join(", "),
     ]),
@@ -64,7 +67,9 @@ export function renderMarkdown(report: BenchReport): string {
     "",
     "## Workloads",
     "",
-    "Times are median, min and max of the timed runs (after a warm-up). Ratios: against NumPy and",
+    "Times are median, min and max of the timed runs, made after a warm-up of at least the given",
+    "runs that lasts the warm-up budget (`--warmup-ms`), so cheap workloads are timed once V8 has",
+    'optimised the code; "first run" is the cold first run and the number of warm-up runs. Ratios: against NumPy and',
     "the Float64Array loop, baseline time / this time (above 1 = faster); against ws, this time /",
     "round trip; against TCP, this throughput / TCP throughput; W7, RSS / live local data.",
     "",

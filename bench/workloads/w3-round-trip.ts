@@ -13,6 +13,7 @@ export const ROUND_TRIP_WARMUP = 10;
 
 export const w3RoundTrip: Workload = async (env) => {
   const figures: Figure[] = [];
+  const { warmupMs } = env.options;
   for (const engines of env.options.roundTripEngines) {
     const name = `noop.${engines}`;
     const title = `no-op apply round trip, ${engines} engines`;
@@ -23,12 +24,12 @@ export const w3RoundTrip: Workload = async (env) => {
       const ctx = cluster.ctx;
       const noop = () => {};
       const time = await repeat(
-        { warmup: ROUND_TRIP_WARMUP, repeats: env.options.roundTripCalls },
+        { warmup: ROUND_TRIP_WARMUP, warmupMs, repeats: env.options.roundTripCalls },
         { run: () => ctx.apply(noop) },
       );
       // The bare transport round trip (ping op, no function call), to split the cost.
       const ping = await repeat(
-        { warmup: ROUND_TRIP_WARMUP, repeats: env.options.roundTripCalls },
+        { warmup: ROUND_TRIP_WARMUP, warmupMs, repeats: env.options.roundTripCalls },
         { run: () => ctx.sync() },
       );
       figures.push({

@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import {
   parseCount,
   parseCountList,
+  parseWarmupMs,
   parseWorkloads,
   toBenchOptions,
 } from "../../bench/cli-options.js";
@@ -86,6 +87,34 @@ describe("statistics", () => {
     assert.equal(calls.length, 15);
     for (const s of stats.samples) assert.ok(s >= 0);
   });
+
+  test("repeat keeps warming up until the warm-up budget is used, then times the repeats", async () => {
+    // Each run busy-waits 2 ms, so a 20 ms budget takes about 10 warm-up runs.
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    let runs = 0;
+    const stats = await repeat(
+      { warmup: 1, warmupMs: 20, repeats: 3 },
+      {
+        run: () => {
+          runs++;
+          busy(2);
+        },
+      },
+    );
+    assert.equal(stats.samples.length, 3);
+    assert.ok(stats.warmupRuns !== undefined && stats.warmupRuns >= 1 && stats.warmupRuns <= 11);
+    assert.equal(runs, stats.warmupRuns + 3);
+    assert.ok(stats.firstMs !== undefined && stats.firstMs >= 2);
+  });
+
+  test("repeat without a warm-up reports the first timed run as the cold one", async () => {
+    const stats = await repeat({ warmup: 0, repeats: 2 }, { run: () => {} });
+    assert.equal(stats.warmupRuns, 0);
+    assert.equal(stats.firstMs, stats.samples[0]);
+  });
 });
 
 describe("command line", () => {
@@ -110,6 +139,11 @@ describe("command line", () => {
     assert.equal(f.quick, false);
     assert.equal(f.transferBytes, 1008);
     assert.equal(f.repeats, FULL_DEFAULTS.repeats);
+    assert.equal(q.warmupMs, 0);
+    assert.ok(f.warmupMs > 0);
+    assert.equal(toBenchOptions({ out: "o", python: "py", warmupMs: 250 }).warmupMs, 250);
+    assert.equal(parseWarmupMs("0"), 0);
+    for (const bad of ["-1", "x", "Infinity"]) assert.throws(() => parseWarmupMs(bad));
   });
 
   test("full defaults are the issue's sizes", () => {
