@@ -164,6 +164,31 @@ describe("batched messages against a real engine", () => {
     );
   });
 
+  it("sends borrowed buffers (left unchanged until the send settles) without copying them", async () => {
+    const replies = collect(2);
+    const data = new Int32Array(8192).map((_, i) => i * 3 - 7);
+    const before = data.slice();
+    const args = {
+      source: "(x) => [x.length, x[0], x[x.length - 1], x.reduce((s, v) => s + v, 0)]",
+      args: [{ $ta: ["Int32Array", 0] }],
+      resultKey: "__distarray__batchtest",
+    };
+    const a = ch.send(op(110, "apply", true, args), [new Uint8Array(data.buffer)], {
+      borrow: true,
+    });
+    const b = ch.send(op(111, "ping", true));
+    await Promise.all([a, b]);
+    assert.deepEqual(data, before, "the borrowed buffer is not modified");
+    const got = (await replies).map((m) => m.header as { id: number; result: unknown });
+    assert.deepEqual(
+      got.map((h) => [h.id, h.result]),
+      [
+        [110, [8192, -7, 8191 * 3 - 7, before.reduce((s, v) => s + v, 0)]],
+        [111, null],
+      ],
+    );
+  });
+
   it("keeps order across a large (pieced) message after small ones", async () => {
     const replies = collect(2);
     const big = new Uint8Array(3 * 1024 * 1024 + 5).fill(7);

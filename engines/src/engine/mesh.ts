@@ -106,7 +106,10 @@ export class Mesh {
     return c;
   }
 
-  /** Sends `value` (typed arrays travel raw) to engine `dest` under `tag`. */
+  /**
+   * Sends `value` (typed arrays travel raw) to engine `dest` under `tag`. Its typed arrays are
+   * borrowed, not copied: leave them unchanged until the Promise settles.
+   */
   async send(dest: number, tag: string, value: unknown): Promise<void> {
     if (dest === this.rank) {
       this.#deliverValue(tag, this.rank, value);
@@ -117,7 +120,7 @@ export class Mesh {
     const ch = await this.#channel(dest);
     const { skeleton, buffers } = packValue(value);
     const msg: MeshMessage = { t: "mesh", tag, from: this.rank, value: skeleton };
-    await ch.send(msg, buffers);
+    await ch.send(msg, buffers, { borrow: true });
   }
 
   /**

@@ -188,14 +188,20 @@ export class Channel implements MessageEndpoint {
    * frame; a large one is written at once in pieces, its buffers not copied (do not modify them
    * until the Promise resolves). The Promise resolves once the frames are handed to the socket
    * and rejects with EngineDiedError if the connection is closed. A frozen header object sent
-   * on several channels in a row is encoded once.
+   * on several channels in a row is encoded once. `borrow`: the caller leaves the buffers
+   * unchanged until the Promise settles (it awaits the send), so a small message's buffers are
+   * not copied either.
    */
-  send(header: unknown, buffers: readonly Uint8Array[] = []): Promise<void> {
+  send(
+    header: unknown,
+    buffers: readonly Uint8Array[] = [],
+    options: { borrow?: boolean } = {},
+  ): Promise<void> {
     if (!this.open) return Promise.reject(new EngineDiedError("the connection is closed"));
     const hb = encodeCached(header);
     let total = 0;
     for (const b of buffers) total += b.byteLength;
-    if (total <= this.#pieceBytes) return this.#queue(hb, buffers, total);
+    if (total <= this.#pieceBytes) return this.#queue(hb, buffers, total, options.borrow === true);
     this.#flush();
     if (!this.#sending) return this.#sendPieced(hb, buffers);
     return new Promise((resolve, reject) =>
@@ -245,7 +251,12 @@ export class Channel implements MessageEndpoint {
     return last;
   }
 
-  #queue(hb: Uint8Array, buffers: readonly Uint8Array[], total: number): Promise<void> {
+  #queue(
+    hb: Uint8Array,
+    buffers: readonly Uint8Array[],
+    total: number,
+    borrow: boolean,
+  ): Promise<void> {
     let b = this.#batch;
     const size = hb.byteLength + total + 8 * buffers.length + 16;
     if (b && b.size + size > WIRE_DEFAULTS.batchBytes) {
@@ -266,8 +277,8 @@ export class Channel implements MessageEndpoint {
     }
     b.headers.push(hb);
     b.counts.push(buffers.length);
-    // Copied now: the caller may reuse its buffers as soon as send returns.
-    for (const x of buffers) b.buffers.push(x.byteLength > 0 ? x.slice() : x);
+    // Copied now (unless borrowed): the caller may reuse its buffers as soon as send returns.
+    for (const x of buffers) b.buffers.push(borrow || x.byteLength === 0 ? x : x.slice());
     b.size += size;
     return b.done;
   }
@@ -303,8 +314,8 @@ export class Channel implements MessageEndpoint {
   }
 
   /**
-   * Writes one frame. `owned`: the buffers are this channel's own copies (a batch), so they
-   * may be handed to the socket as they are. A frame goes to the socket as its parts (no
+   * Writes one frame. `owned`: the buffers are this channel's own copies or borrowed until the
+   * frame is written (a batch), so they may be handed to the socket as they are. A frame goes to the socket as its parts (no
    * joining copy) when it is larger than the coalescing size, or when its owned buffers hold
    * at least DIRECT_MIN_BYTES; smaller frames are joined into one buffer for `ws`.
    */
@@ -576,8 +587,8 @@ function encodeCached(header: unknown): Uint8Array {
 }
 
 /**
- * A batch frame whose buffers (this channel's copies) total at least this many bytes is written
- * to the socket as its parts: joining them first would copy the data a second time.
+ * A batch frame whose buffers (copied or borrowed) total at least this many bytes is written to
+ * the socket as its parts: joining them first would copy the data again.
  */
 const DIRECT_MIN_BYTES = 8 * 1024;
 
