@@ -25,6 +25,7 @@ import {
   type OpMessage,
   type OpName,
 } from "@distarray/engines/core/protocol";
+import { fullGarbageCollector } from "@distarray/engines/engine/gc";
 import { startCluster, stopCluster } from "./cluster/cluster.js";
 import { readClusterFile } from "./cluster/cluster-file.js";
 import { functionSource, runOnEngines } from "./context-apply.js";
@@ -86,6 +87,13 @@ interface TrackedKey {
 
 const KEY_PREFIX = "__distarray__";
 
+/**
+ * Growth of the bytes of live arrays (by the client's count) after which the client runs a
+ * full garbage collection, so that engines free dropped temporaries (see Context.track):
+ * 256 MiB, and at least a doubling since the last collection.
+ */
+export const COLLECT_AFTER_BYTES = 256 * 2 ** 20;
+
 function rankOf(e: Error): number {
   const r = (e as { rank?: unknown }).rank;
   return typeof r === "number" ? r : Number.POSITIVE_INFINITY;
@@ -124,6 +132,11 @@ export class Context {
   #deletes: { targets: number[]; keys: string[] } | undefined;
   #deleteScheduled = false;
   #finalizer = new FinalizationRegistry<TrackedKey>((t) => this.#scheduleDelete(t));
+  /** Bytes of each tracked array not deleted yet (see #collectIfGrown). */
+  #trackedBytes = new Map<string, number>();
+  #liveTrackedBytes = 0;
+  /** #liveTrackedBytes at the last collection, lowered as arrays are deleted. */
+  #collectMark = 0;
 
   private constructor(o: { cluster: string; clientId: string; targets: number[]; owns: boolean }) {
     this.cluster = o.cluster;
@@ -313,8 +326,36 @@ export class Context {
    * Frees `key` on `targets` when `owner` (its DistArray) is garbage collected. Deletes are
    * batched into one pipelined op per target set.
    */
-  track(owner: object, key: string, targets: readonly number[]): void {
+  track(owner: object, key: string, targets: readonly number[], bytes = 0): void {
     this.#finalizer.register(owner, { key, targets: [...targets] }, owner);
+    if (bytes > 0) {
+      this.#trackedBytes.set(key, bytes);
+      this.#liveTrackedBytes += bytes;
+      this.#collectIfGrown();
+    }
+  }
+
+  /**
+   * Engines free an array only once the client's garbage collector has finalised its
+   * DistArray, and V8 sees only the small handle objects, so a loop such as `x = x.add(1)`
+   * could leave gigabytes of dropped temporaries on the engines before V8 collects. When the
+   * bytes of the arrays alive by the client's count have grown by COLLECT_AFTER_BYTES and
+   * doubled since the last collection, this runs a full collection, whose finalizers then
+   * delete the dropped arrays.
+   */
+  #collectIfGrown(): void {
+    const live = this.#liveTrackedBytes;
+    if (live < this.#collectMark + Math.max(COLLECT_AFTER_BYTES, this.#collectMark)) return;
+    this.#collectMark = live;
+    fullGarbageCollector()();
+  }
+
+  #forgetBytes(key: string): void {
+    const bytes = this.#trackedBytes.get(key);
+    if (bytes === undefined) return;
+    this.#trackedBytes.delete(key);
+    this.#liveTrackedBytes -= bytes;
+    if (this.#collectMark > this.#liveTrackedBytes) this.#collectMark = this.#liveTrackedBytes;
   }
 
   /** Stops tracking `owner` (e.g. after an explicit delete). */
@@ -323,6 +364,7 @@ export class Context {
   }
 
   #scheduleDelete(t: TrackedKey): void {
+    this.#forgetBytes(t.key);
     if (this.#closed) return;
     this.#pendingDeletes.set(t.key, t);
     if (this.#deleteScheduled) return;
@@ -636,6 +678,7 @@ export class Context {
   deleteKey(key: string, options: { targets?: readonly number[] } = {}): void {
     if (typeof key !== "string") throw new TypeError("deleteKey(key): key must be a string");
     this.#checkOpen();
+    this.#forgetBytes(key);
     const targets = this.#resolveTargets(options.targets ?? this.#liveTargets());
     const g = this.#deletes;
     if (
@@ -676,6 +719,9 @@ export class Context {
   async cleanup(): Promise<void> {
     this.#checkOpen();
     const live = this.#liveTargets();
+    this.#trackedBytes.clear();
+    this.#liveTrackedBytes = 0;
+    this.#collectMark = 0;
     if (live.length === 0) return;
     await this.requestOp("delete", { targets: live, args: { prefixes: [this.keyPrefix] } });
   }

@@ -19,6 +19,7 @@ import {
   type TypedArray,
 } from "@distarray/engines/core";
 import type { OpName } from "@distarray/engines/core/protocol";
+import { product } from "@distarray/engines/core/shape";
 import {
   ARRAY_OPS,
   type AstypeHeader,
@@ -66,7 +67,8 @@ export function wrapNew(
   key: string,
 ): DistArray {
   const a = new DistArray({ context, distribution, dtype, key });
-  context.track(a, key, distribution.targets);
+  const bytes = product(distribution.shape) * DTYPE_INFO[dtype].itemsize;
+  context.track(a, key, distribution.targets, bytes);
   return a;
 }
 

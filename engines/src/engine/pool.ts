@@ -23,10 +23,10 @@
  */
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { DTYPE_INFO, type DType, type TypedArray } from "../core/dtypes.js";
 import { MemoryLimitError } from "../core/errors.js";
 import { WASM_MAX_BYTES, WasmHeap } from "../core/wasm/heap.js";
+import { fullGarbageCollector } from "./gc.js";
 import type { BufferPool } from "./op-types.js";
 
 /** Default of the pool's `cacheBytes` option: freed ArrayBuffers kept for reuse. */
@@ -94,17 +94,13 @@ export const ENGINE_NODE_FLAGS: readonly string[] = [
   "--no-concurrent-recompilation",
 ];
 
-let collector: (() => void) | undefined;
+let sweepingSet = false;
 
-/** V8's full garbage collection (exposed at run time when node was started without --expose-gc). */
+/** V8's full garbage collection, compacting (see fullGarbageCollector). */
 function collectGarbage(): void {
-  if (collector === undefined) {
-    const g = (globalThis as { gc?: unknown }).gc;
-    if (typeof g === "function") collector = g as () => void;
-    else {
-      setFlagsFromString("--expose-gc");
-      collector = runInNewContext("gc") as () => void;
-    }
+  const collector = fullGarbageCollector();
+  if (!sweepingSet) {
+    sweepingSet = true;
     // Free the collected buffers during the collection, not later on a background thread
     // (which, on a busy machine, can lag by seconds).
     setFlagsFromString("--no-concurrent-array-buffer-sweeping");
