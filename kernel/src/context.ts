@@ -67,6 +67,8 @@ interface Pending {
   error: Error | undefined;
   errorIndex: number;
   timer: NodeJS.Timeout | undefined;
+  /** Set while a peer's report that an engine died waits for the client's own view of it. */
+  lossTimer?: NodeJS.Timeout | undefined;
   /** Settled (resolved or rejected); later replies are ignored. */
   done: boolean;
   resolve: (r: OpReply[]) => void;
@@ -86,6 +88,12 @@ interface TrackedKey {
 }
 
 const KEY_PREFIX = "__distarray__";
+
+/**
+ * How long an op that an engine failed because a peer engine died waits for the client's own
+ * connection to that engine to report the loss (so that the error and `deadTargets` agree).
+ */
+const PEER_REPORT_GRACE_MS = 500;
 
 /**
  * Growth of the bytes of live arrays (by the client's count) after which the client runs a
@@ -573,9 +581,36 @@ export class Context {
       err instanceof EngineDiedError ||
       (err instanceof DistArrayError && err.code === "DA_ERR_TIMEOUT");
     if (terminal) p.error = err;
+    if (terminal && this.#awaitOwnLoss(p, rank, err)) return;
     if (p.remaining > 0 && !terminal) return;
+    this.#finish(p);
+  }
+
+  /**
+   * An engine reports that a peer died (its collective lost the peer) while the client's own
+   * connection to that peer still looks open: the client's loss notice is usually an instant
+   * behind. Waits for it (then #onEngineLost settles the op) for at most PEER_REPORT_GRACE_MS,
+   * after which the op fails with the peer's report. True while waiting.
+   */
+  #awaitOwnLoss(p: Pending, rank: number, err: Error): boolean {
+    if (!(err instanceof EngineDiedError) || err.rank === undefined || err.rank === rank) {
+      return false;
+    }
+    if (p.lossTimer !== undefined) return true;
+    const lost = err.rank;
+    const i = p.targets.indexOf(lost);
+    if (i < 0 || p.replies[i] !== undefined || this.#dead.has(lost)) return false;
+    if (!this.#transports.has(lost)) return false;
+    p.lossTimer = setTimeout(() => {
+      if (!p.done) this.#finish(p);
+    }, PEER_REPORT_GRACE_MS);
+    return true;
+  }
+
+  #finish(p: Pending): void {
     p.done = true;
     clearTimeout(p.timer);
+    clearTimeout(p.lossTimer);
     this.#pending.delete(p.id);
     // An earlier pipelined failure on one of the op's keys is the root cause: report it first.
     for (const k of p.keys) {
