@@ -95,7 +95,10 @@ export async function runBench(
   );
   log("baseline: raw ws round trip");
   const ws = await guarded("ws", "raw ws round trip, two Node processes", () =>
-    wsBaseline({ roundTrips: options.wsRoundTrips }),
+    wsBaseline({
+      roundTrips: options.wsRoundTrips,
+      broadcastPeers: options.workloads.includes("W3") ? options.roundTripEngines : [],
+    }),
   );
   log("baseline: memory bandwidth (the SIMD kernels alone)");
   const cases = memoryCases({

@@ -159,7 +159,7 @@ export function evaluateTargets(
         target: t4,
         met: m <= T.w3RttMultipleAt4,
         score: T.w3RttMultipleAt4 / m,
-        detail: `${f2(f4.time.median * 1000)} µs vs ws ${f2(rtt.time.median * 1000)} µs: ${f2(m)}x`,
+        detail: `${f2(f4.time.median * 1000)} µs vs ws ${f2(rtt.time.median * 1000)} µs: ${f2(m)}x${broadcastNote(baselines, 4, rtt.time.median)}`,
       });
     }
     const t32 = `no-op round trip, 32 engines <= ${T.w3MsAt32} ms`;
@@ -172,7 +172,7 @@ export function evaluateTargets(
         target: t32,
         met: f32.time.median <= T.w3MsAt32,
         score: T.w3MsAt32 / f32.time.median,
-        detail: `${f2(f32.time.median)} ms`,
+        detail: `${f2(f32.time.median)} ms${broadcastNote(baselines, 32, rtt?.time.median)}`,
       });
   }
 
@@ -269,4 +269,12 @@ export function evaluateTargets(
     else out.push({ workload: "W8", target, met: s.linear, detail: s.explanation });
   }
   return out;
+}
+
+/** "; a plain ws broadcast to n echo processes takes ..." when the run measured it. */
+function broadcastNote(baselines: Baselines, n: number, rttMs: number | undefined): string {
+  const b = baselines.figure("ws", `broadcast.${n}`);
+  if (!b) return "";
+  const vsRtt = rttMs ? ` (${f2(b.time.median / rttMs)}x the round trip)` : "";
+  return `; a plain ws broadcast to ${n} echo processes, no DistArray code, takes ${f2(b.time.median * 1000)} µs in this run${vsRtt}`;
 }

@@ -69,6 +69,19 @@ export class Baselines {
     ];
   }
 
+  /** `ms` as a multiple of the raw ws broadcast round trip to `peers` echo processes. */
+  broadcastRatio(peers: number, ms: number): Ratio[] {
+    const f = this.figure("ws", `broadcast.${peers}`);
+    if (!f) return [];
+    return [
+      {
+        baseline: `ws:broadcast.${peers}`,
+        value: ms / f.time.median,
+        meaning: `this time / raw ws broadcast round trip to ${peers} echo processes`,
+      },
+    ];
+  }
+
   /** `gibs` as a fraction of raw TCP loopback throughput. */
   tcpRatio(gibs: number): Ratio[] {
     const f = this.figure("tcp", "throughput");

@@ -48,7 +48,7 @@ export function figuresTable(report: BenchReport): string[] {
         ? `${formatMs(f.time.firstMs)} (${f.time.warmupRuns ?? 0} warm-up)`
         : "",
       figureValue(f),
-      f.ratios.map((r) => `${formatRatio(r.value)} ${r.baseline.split(":")[0]}`).join(", "),
+      f.ratios.map((r) => `${formatRatio(r.value)} ${ratioLabel(r.baseline)}`).join(", "),
     ]),
   );
 }
@@ -117,4 +117,10 @@ export function renderMarkdown(report: BenchReport): string {
   }
   lines.push("");
   return lines.join("\n");
+}
+
+/** "numpy" for "numpy:add.2^25"; "ws broadcast" for the broadcast figures of the ws baseline. */
+function ratioLabel(baseline: string): string {
+  const [id, name] = baseline.split(":");
+  return name?.startsWith("broadcast.") ? "ws broadcast" : id!;
 }

@@ -44,7 +44,10 @@ export const w3RoundTrip: Workload = async (env) => {
           calls: time.samples.length,
           clusterStartMs: cluster.startMs,
         },
-        ratios: env.baselines.rttRatio(time.median),
+        ratios: [
+          ...env.baselines.rttRatio(time.median),
+          ...env.baselines.broadcastRatio(engines, time.median),
+        ],
       });
       env.log(`W3 ${engines} engines: ${(time.median * 1000).toFixed(0)} µs`);
     } catch (e) {

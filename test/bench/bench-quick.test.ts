@@ -14,7 +14,12 @@ const BASELINES = ["numpy", "f64-loop", "tcp", "ws", "memory"];
 
 interface Report {
   quick: boolean;
-  baselines: { id: string; title: string; absent?: string; figures: { name: string }[] }[];
+  baselines: {
+    id: string;
+    title: string;
+    absent?: string;
+    figures: { name: string; time: { median: number } }[];
+  }[];
   figures: { workload: string; name: string; error?: string; absent?: string }[];
   targets: { workload: string; met: boolean | null }[];
   scaling?: { points: unknown[]; fit: { r2: number } };
@@ -70,6 +75,12 @@ describe("npm run bench -- --quick", () => {
     }
     for (const id of ["f64-loop", "tcp", "ws"]) {
       assert.equal(report.baselines.find((b) => b.id === id)?.absent, undefined, `${id} absent`);
+    }
+    // The ws baseline also times the raw broadcast to as many echo processes as W3 has engines.
+    const ws = report.baselines.find((b) => b.id === "ws")!;
+    for (const n of [2, 4]) {
+      const f = ws.figures.find((x) => x.name === `broadcast.${n}`);
+      assert.ok(f && f.time.median > 0, `ws broadcast to ${n} missing`);
     }
     if (numpyPresent) {
       assert.equal(report.baselines.find((b) => b.id === "numpy")?.absent, undefined);
