@@ -11,6 +11,7 @@ import {
   GC_AFTER_BYTES,
   POOL_MIN_BYTES,
   Pool,
+  SMALL_CACHE_BYTES,
   sizeClass,
 } from "@distarray/engines/engine/pool";
 import { EngineRegistry } from "@distarray/engines/engine/registry";
@@ -27,6 +28,51 @@ describe("buffer pool", () => {
       const c = sizeClass(n);
       assert.ok(c >= n && c <= n * 1.125 + 8, `${n} -> ${c}`);
     }
+  });
+
+  it("reuses small buffers from a cache bounded by SMALL_CACHE_BYTES", () => {
+    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmBytes: 0, cacheShare: 0 });
+    const a = pool.allocate("float64", 500) as Float64Array;
+    a.fill(5);
+    pool.release(a);
+    assert.equal(pool.inUse, 0);
+    assert.equal(pool.cached, 4000, "kept although cacheShare is 0");
+    const b = pool.allocate("float64", 500) as Float64Array;
+    assert.equal(b.buffer, a.buffer, "same memory reused");
+    assert.equal(b[0], 5, "not cleared without the zero option");
+    assert.equal(pool.reused, 1);
+    assert.ok(pool.owns(b));
+    pool.release(b);
+    const c = pool.allocate("float64", 500, { zero: true });
+    assert.equal(c.buffer, a.buffer);
+    assert.ok(
+      c.every((v) => v === 0),
+      "zero option clears reused memory",
+    );
+    pool.release(c);
+    pool.release(c);
+    assert.equal(pool.cached, 4000, "double release is ignored");
+    const other = pool.allocate("float64", 1000);
+    assert.notEqual(other.buffer, a.buffer, "another size class is a fresh buffer");
+    // Fill the cache past its bound: what does not fit is dropped.
+    const n = SMALL_CACHE_BYTES / 4000 + 10;
+    const many = Array.from({ length: n }, () => pool.allocate("float64", 500));
+    for (const m of many) pool.release(m);
+    pool.release(other);
+    assert.ok(pool.cached <= SMALL_CACHE_BYTES, `${pool.cached} cached`);
+    assert.ok(pool.cached >= SMALL_CACHE_BYTES - 8000);
+    assert.equal(pool.inUse, 0);
+  });
+
+  it("drops cached small buffers when the limit needs the room", () => {
+    const pool = new Pool({ limit: 2 * MiB, rank: 0, wasmBytes: 0 });
+    const small = Array.from({ length: 100 }, () => pool.allocateBytes(8000));
+    for (const s of small) pool.release(s);
+    assert.equal(pool.cached, 800_000);
+    const big = pool.allocateBytes(1.5 * MiB);
+    assert.equal(pool.cached, 0);
+    assert.ok(pool.inUse + pool.cached <= 2 * MiB);
+    pool.release(big);
   });
 
   it("hands released memory out again (no fresh allocation) and keeps accounts", () => {

@@ -187,8 +187,15 @@ export interface PoolOptions {
   onCollect?: (why: "drops" | "idle") => void;
 }
 
-/** Smaller buffers are allocated fresh and not cached. */
+/** Smaller buffers are cached only in the small-buffer cache (SMALL_CACHE_BYTES). */
 export const POOL_MIN_BYTES = 64 * 1024;
+
+/**
+ * Most bytes of freed buffers below POOL_MIN_BYTES kept for reuse. A chain of small ops
+ * frees and makes one such buffer per op; a fresh ArrayBuffer (a zeroed backing store and
+ * its tracking by V8's collector) cost ~3.5 us per op, a reused one a pop from a list.
+ */
+export const SMALL_CACHE_BYTES = 1024 * 1024;
 
 /** The size class a request of `n` bytes is served from. */
 export function sizeClass(n: number): number {
@@ -242,6 +249,9 @@ export class Pool implements BufferPool {
   #inUse = 0;
   #cached = 0;
   #free = new Map<number, ArrayBuffer[]>();
+  /** Freed buffers below POOL_MIN_BYTES by size class, at most SMALL_CACHE_BYTES in all. */
+  #smallFree = new Map<number, ArrayBuffer[]>();
+  #smallCached = 0;
   #held = new WeakMap<ArrayBuffer, Held>();
   /** Accounted size of each live heap block, by address. */
   #wasmSizes = new Map<number, number>();
@@ -281,7 +291,7 @@ export class Pool implements BufferPool {
 
   /** Bytes held for reuse: cached ArrayBuffers and free WebAssembly heap memory. */
   get cached(): number {
-    return this.#cached + (this.heap?.freeBytes ?? 0);
+    return this.#cached + this.#smallCached + (this.heap?.freeBytes ?? 0);
   }
 
   check(bytes: number): void {
@@ -311,9 +321,16 @@ export class Pool implements BufferPool {
         this.#reused++;
         if (options.zero) new Uint8Array(buf, 0, byteLength).fill(0);
       }
+    } else {
+      buf = this.#smallFree.get(size)?.pop();
+      if (buf) {
+        this.#smallCached -= size;
+        this.#reused++;
+        if (options.zero) new Uint8Array(buf, 0, byteLength).fill(0);
+      }
     }
     if (!buf) {
-      this.#evict(this.#inUse + this.#cached + size - this.limit);
+      this.#evict(this.#inUse + this.#cached + this.#smallCached + size - this.limit);
       buf = new ArrayBuffer(size);
     }
     this.#held.set(buf, { size, live: true });
@@ -344,7 +361,14 @@ export class Pool implements BufferPool {
     h.live = false;
     this.#inUse -= h.size;
     if (h.size < POOL_MIN_BYTES) {
-      this.#drop(h.size);
+      if (this.#smallCached + h.size > SMALL_CACHE_BYTES) {
+        this.#drop(h.size);
+        return;
+      }
+      const small = this.#smallFree.get(h.size);
+      if (small === undefined) this.#smallFree.set(h.size, [buf]);
+      else small.push(buf);
+      this.#smallCached += h.size;
       return;
     }
     const list = this.#free.get(h.size) ?? [];
@@ -386,6 +410,12 @@ export class Pool implements BufferPool {
       }
       if (list.length === 0) this.#free.delete(s);
       if (bytes <= 0) return;
+    }
+    // Then the small-buffer cache, whole (only a pool at its memory limit gets here).
+    if (this.#smallCached > 0) {
+      this.#drop(this.#smallCached);
+      this.#smallCached = 0;
+      this.#smallFree.clear();
     }
   }
 
