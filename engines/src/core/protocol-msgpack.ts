@@ -141,6 +141,24 @@ function encodeValue(w: Writer, v: unknown, depth: number): void {
   }
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o);
+  if (keys.length < 16) {
+    // One pass: a fixmap byte is reserved and then set to the count of defined values
+    // (at most keys.length, so it stays a fixmap); each value is read once.
+    w.ensure(1);
+    const at = w.pos++;
+    let count = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const x = o[k];
+      if (x === undefined) continue;
+      count++;
+      encodeString(w, k);
+      encodeValue(w, x, depth + 1);
+    }
+    // The writer may have moved to a bigger buffer; `at` is an offset, so it still holds.
+    w.bytes[at] = 0x80 + count;
+    return;
+  }
   let count = 0;
   for (const k of keys) if (o[k] !== undefined) count++;
   if (count < 16) w.u8(0x80 + count);
@@ -201,18 +219,25 @@ function u32Bytes(v: number): Uint8Array {
 function encodeString(w: Writer, s: string): void {
   const n = s.length;
   if (n <= SHORT_STRING) {
-    let ascii = true;
-    for (let i = 0; i < n && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
-    if (ascii) {
-      if (n < 32) w.u8(0xa0 + n);
-      else w.head(0xd9, n, 1);
-      w.ensure(n);
-      const b = w.bytes;
-      let p = w.pos;
-      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    // Copy while checking for ASCII in one loop; a non-ASCII string rewinds and takes the
+    // UTF-8 path below.
+    const start = w.pos;
+    if (n < 32) w.u8(0xa0 + n);
+    else w.head(0xd9, n, 1);
+    w.ensure(n);
+    const b = w.bytes;
+    let p = w.pos;
+    let high = 0;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      high |= c;
+      b[p++] = c;
+    }
+    if (high < 0x80) {
       w.pos = p;
       return;
     }
+    w.pos = start;
   }
   const bytes = textEncoder.encode(s);
   const m = bytes.length;
