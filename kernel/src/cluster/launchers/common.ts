@@ -2,8 +2,9 @@
  * What the mpiexec, Slurm and ssh launchers share: the shape of a launch, the record kept in
  * the cluster file (to stop the engines later), process helpers and shell quoting.
  */
-import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ENGINE_MALLOC_ENV, ENGINE_NODE_FLAGS } from "@distarray/engines/engine/pool";
 
 /** Every launcher `startCluster` knows. */
@@ -138,4 +139,51 @@ export function exitOf(child: ChildProcess): Promise<string> {
     child.once("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
     child.once("error", (e) => resolve(`error ${e.message}`));
   });
+}
+
+/** The last lines of rank's engine log under the launch's log folder, or `missing` after the path. */
+export function engineLogTail(c: LaunchContext, rank: number, missing = ""): string {
+  const log = join(c.logDir, `engine-${rank}.log`);
+  return existsSync(log)
+    ? `engine log ${log}:\n${tailOf(log, 5)}`
+    : `no engine log at ${log}${missing}`;
+}
+
+/**
+ * Runs a launcher tool that stays up as long as its engines (mpiexec, srun) in the
+ * background, its output in `<tool>.log` under the log folder. Its failure to start, or its
+ * exit before every rank registered, fails the pending ranks with the log's tail as evidence;
+ * aborting signals it (SIGTERM, then SIGKILL).
+ */
+export function startToolInBackground(
+  c: LaunchContext,
+  tool: string,
+  args: readonly string[],
+  explain: (rank: number) => string,
+): Started {
+  const logPath = join(c.logDir, `${tool}.log`);
+  const out = openSync(logPath, "a", 0o600);
+  const child = spawn(tool, args, { detached: true, stdio: ["ignore", out, out] });
+  closeSync(out);
+  child.once("error", (e) => c.failPending(`${tool} could not be started: ${e.message}`));
+  child.once("exit", (code, signal) => {
+    c.evidence(tailOf(logPath, 20));
+    c.failPending(
+      `${tool} exited (${signal ? `signal ${signal}` : `code ${code}`}) before this rank registered`,
+    );
+  });
+  return {
+    record: child.pid === undefined ? {} : { pid: child.pid },
+    explain: async (rank) => explain(rank),
+    abort: async () => {
+      child.removeAllListeners("exit");
+      if (child.pid !== undefined && !(await signalAndWait(child.pid, "SIGTERM", 5_000))) {
+        await signalAndWait(child.pid, "SIGKILL", 2_000);
+      }
+    },
+    settle: () => {
+      child.removeAllListeners("exit");
+      child.unref();
+    },
+  };
 }

@@ -4,10 +4,13 @@
  * cluster file under $DISTARRAY_HOME (a shared home on a cluster) and registers. mpiexec runs
  * in the background for as long as the engines; stopping the cluster signals it.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync } from "node:fs";
-import { join } from "node:path";
-import { type LaunchContext, type Started, signalAndWait, tailOf } from "./common.js";
+import { spawnSync } from "node:child_process";
+import {
+  engineLogTail,
+  type LaunchContext,
+  type Started,
+  startToolInBackground,
+} from "./common.js";
 
 /** Which mpiexec is on PATH: "openmpi", "mpich" or "unknown" (treated like MPICH). */
 export function mpiexecFlavour(): "openmpi" | "mpich" | "unknown" {
@@ -36,35 +39,8 @@ export function mpiexecArgs(c: Pick<LaunchContext, "engines" | "hosts" | "args">
 }
 
 export async function launchMpiexec(c: LaunchContext): Promise<Started> {
-  const logPath = join(c.logDir, "mpiexec.log");
-  const out = openSync(logPath, "a", 0o600);
   const args = [...mpiexecArgs(c), ...c.engineCommand, ...c.engineArgs, "--cluster", c.name];
-  const child = spawn("mpiexec", args, { detached: true, stdio: ["ignore", out, out] });
-  closeSync(out);
-  child.once("error", (e) => c.failPending(`mpiexec could not be started: ${e.message}`));
-  child.once("exit", (code, signal) => {
-    c.evidence(tailOf(logPath, 20));
-    c.failPending(
-      `mpiexec exited (${signal ? `signal ${signal}` : `code ${code}`}) before this rank registered`,
-    );
-  });
-  return {
-    record: child.pid === undefined ? {} : { pid: child.pid },
-    explain: async (rank) => {
-      const log = join(c.logDir, `engine-${rank}.log`);
-      return existsSync(log)
-        ? `engine log ${log}:\n${tailOf(log, 5)}`
-        : `no engine log at ${log}: the process did not start (or its host does not share ${c.logDir})`;
-    },
-    abort: async () => {
-      child.removeAllListeners("exit");
-      if (child.pid !== undefined && !(await signalAndWait(child.pid, "SIGTERM", 5_000))) {
-        await signalAndWait(child.pid, "SIGKILL", 2_000);
-      }
-    },
-    settle: () => {
-      child.removeAllListeners("exit");
-      child.unref();
-    },
-  };
+  return startToolInBackground(c, "mpiexec", args, (rank) =>
+    engineLogTail(c, rank, `: the process did not start (or its host does not share ${c.logDir})`),
+  );
 }

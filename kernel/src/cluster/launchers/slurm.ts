@@ -5,12 +5,19 @@
  * SLURM_NTASKS, reads the key from the 0600 cluster file under $DISTARRAY_HOME (sbatch and
  * srun pass the environment on) and registers. Stopping the cluster cancels the job.
  */
-import { execFile, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { DistArrayError } from "@distarray/engines/core";
-import { type LaunchContext, type Started, shellQuote, signalAndWait, tailOf } from "./common.js";
+import {
+  engineLogTail,
+  type LaunchContext,
+  type Started,
+  shellQuote,
+  startToolInBackground,
+  tailOf,
+} from "./common.js";
 
 const run = promisify(execFile);
 
@@ -44,11 +51,6 @@ export function jobScript(c: LaunchContext): string {
     `exec srun --ntasks=${c.engines} ${engine.join(" ")}`,
     "",
   ].join("\n");
-}
-
-function engineLog(c: LaunchContext, rank: number): string {
-  const log = join(c.logDir, `engine-${rank}.log`);
-  return existsSync(log) ? `engine log ${log}:\n${tailOf(log, 5)}` : `no engine log at ${log}`;
 }
 
 export async function launchSlurm(c: LaunchContext): Promise<Started> {
@@ -88,7 +90,7 @@ export async function launchSlurm(c: LaunchContext): Promise<Started> {
   }, 500);
   return {
     record: { jobId },
-    explain: async (rank) => `job ${jobId}: ${last}\n${engineLog(c, rank)}`,
+    explain: async (rank) => `job ${jobId}: ${last}\n${engineLogTail(c, rank)}`,
     abort: async () => {
       clearInterval(watch);
       await cancelJob(jobId);
@@ -98,33 +100,8 @@ export async function launchSlurm(c: LaunchContext): Promise<Started> {
 }
 
 async function launchSrun(c: LaunchContext): Promise<Started> {
-  const logPath = join(c.logDir, "srun.log");
-  const out = openSync(logPath, "a", 0o600);
-  const child = spawn(
-    "srun",
-    [`--ntasks=${c.engines}`, ...c.args, ...c.engineCommand, ...c.engineArgs, "--cluster", c.name],
-    { detached: true, stdio: ["ignore", out, out] },
+  const args = [`--ntasks=${c.engines}`, ...c.args, ...c.engineCommand, ...c.engineArgs];
+  return startToolInBackground(c, "srun", [...args, "--cluster", c.name], (rank) =>
+    engineLogTail(c, rank),
   );
-  closeSync(out);
-  child.once("error", (e) => c.failPending(`srun could not be started: ${e.message}`));
-  child.once("exit", (code, signal) => {
-    c.evidence(tailOf(logPath, 20));
-    c.failPending(
-      `srun exited (${signal ? `signal ${signal}` : `code ${code}`}) before this rank registered`,
-    );
-  });
-  return {
-    record: child.pid === undefined ? {} : { pid: child.pid },
-    explain: async (rank) => engineLog(c, rank),
-    abort: async () => {
-      child.removeAllListeners("exit");
-      if (child.pid !== undefined && !(await signalAndWait(child.pid, "SIGTERM", 5_000))) {
-        await signalAndWait(child.pid, "SIGKILL", 2_000);
-      }
-    },
-    settle: () => {
-      child.removeAllListeners("exit");
-      child.unref();
-    },
-  };
 }
