@@ -14,6 +14,7 @@ import {
   DistArrayError,
   Distribution,
   IndexError,
+  isScalar,
   NDArray,
   type Scalar,
 } from "@distarray/engines/core";
@@ -128,18 +129,6 @@ async function selectMask(a: DistArray, mask: DistArray): Promise<DistArray> {
     args: args as unknown as Record<string, unknown>,
   });
   return wrapNew(ctx, out, a.dtype, newKey);
-}
-
-function isScalar(v: unknown): v is Scalar {
-  return (
-    typeof v === "number" ||
-    typeof v === "bigint" ||
-    typeof v === "boolean" ||
-    (typeof v === "object" &&
-      v !== null &&
-      typeof (v as { re?: unknown }).re === "number" &&
-      typeof (v as { im?: unknown }).im === "number")
-  );
 }
 
 /**

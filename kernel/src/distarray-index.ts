@@ -8,13 +8,12 @@
  */
 import {
   type BasicIndex,
-  type Complex,
   ContextError,
   DistArrayError,
   DTYPE_INFO,
+  isScalar,
   NDArray,
   normalizeBasicIndex,
-  type Scalar,
   type TypedArray,
   viewDistribution,
 } from "@distarray/engines/core";
@@ -108,18 +107,6 @@ export function pieceOfIndices(
   return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), shape };
 }
 
-function isScalarValue(v: unknown): v is Scalar {
-  return (
-    typeof v === "number" ||
-    typeof v === "bigint" ||
-    typeof v === "boolean" ||
-    (typeof v === "object" &&
-      v !== null &&
-      typeof (v as Complex).re === "number" &&
-      typeof (v as Complex).im === "number")
-  );
-}
-
 async function assign(view: DistArray, header: AssignHeader): Promise<void> {
   await view.context.requestOp("assign" as OpName, {
     targets: view.targets,
@@ -130,7 +117,7 @@ async function assign(view: DistArray, header: AssignHeader): Promise<void> {
 
 /** Writes `value` into the view `v` with NumPy broadcasting and assignment casting. */
 export async function assignToView(v: DistArray, value: unknown): Promise<void> {
-  if (isScalarValue(value)) {
+  if (isScalar(value)) {
     await assign(v, { key: v.key, scalar: scalarToWire(value) });
     return;
   }

@@ -15,12 +15,12 @@
 import {
   BINARY_UFUNCS,
   type BinaryUfunc,
-  type Complex,
   type Distribution,
   type DistType,
   DTYPE_INFO,
   type DType,
   IndexError,
+  isScalar,
   type NDArray,
   type Scalar,
   toDType,
@@ -324,17 +324,7 @@ export type UfuncMethods = {
 };
 
 function checkScalar(value: unknown): Scalar {
-  if (
-    typeof value === "number" ||
-    typeof value === "bigint" ||
-    typeof value === "boolean" ||
-    (typeof value === "object" &&
-      value !== null &&
-      typeof (value as Complex).re === "number" &&
-      typeof (value as Complex).im === "number")
-  ) {
-    return value as Scalar;
-  }
+  if (isScalar(value)) return value;
   throw new TypeError(`expected a number, bigint, boolean or {re, im}; got ${typeof value}`);
 }
 

@@ -13,6 +13,7 @@ import {
   type BinaryUfunc,
   ContextError,
   IncompatibleDistributionError,
+  isScalar,
   isUfuncName,
   NDArray,
   type Scalar,
@@ -27,17 +28,6 @@ import { sendUfunc } from "./distarray-ops.js";
 
 /** An operand of a ufunc: a DistArray, an NDArray (broadcast and scattered) or a JS scalar. */
 export type UfuncOperand = DistArray | NDArray | Scalar;
-
-function isScalar(x: unknown): x is Scalar {
-  if (typeof x === "number" || typeof x === "bigint" || typeof x === "boolean") return true;
-  return (
-    typeof x === "object" &&
-    x !== null &&
-    !(x instanceof DistArray) &&
-    typeof (x as { re?: unknown }).re === "number" &&
-    typeof (x as { im?: unknown }).im === "number"
-  );
-}
 
 /**
  * Applies ufunc `name` to `operands` (one for unary, two for binary ufuncs).

@@ -5,7 +5,13 @@
  * weak scalars, NEP 50). The result is laid out as `cond`; an operand laid out differently
  * is redistributed to `cond`'s layout first (engine to engine). Pipelined.
  */
-import { DistArrayError, type DType, resultType, type Scalar } from "@distarray/engines/core";
+import {
+  DistArrayError,
+  type DType,
+  isScalar,
+  resultType,
+  type Scalar,
+} from "@distarray/engines/core";
 import type { OpName } from "@distarray/engines/core/protocol";
 import { type OperandWire, scalarToWire } from "@distarray/engines/engine/ops/array-types";
 import type { WhereHeader } from "@distarray/engines/engine/ops/fancy";
@@ -13,18 +19,6 @@ import { DistArray } from "./distarray.js";
 import { fancyAt, setAtMask } from "./distarray-fancy.js";
 import { setAdvancedIndexing } from "./distarray-index.js";
 import { wrapNew } from "./distarray-ops.js";
-
-function isScalar(v: unknown): v is Scalar {
-  return (
-    typeof v === "number" ||
-    typeof v === "bigint" ||
-    typeof v === "boolean" ||
-    (typeof v === "object" &&
-      v !== null &&
-      typeof (v as { re?: unknown }).re === "number" &&
-      typeof (v as { im?: unknown }).im === "number")
-  );
-}
 
 /**
  * Elementwise choice between `x` and `y` by `cond`.

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { astype, bigIntToFloat32, castInto } from "@distarray/engines/core/cast";
-import { DTYPE_INFO, DTYPES, type DType } from "@distarray/engines/core/dtypes";
+import { DTYPE_INFO, DTYPES, type DType, isScalar } from "@distarray/engines/core/dtypes";
 import { DistArrayError } from "@distarray/engines/core/errors";
 import { contiguousOperand, type StridedOperand } from "@distarray/engines/core/strided";
 import {
@@ -89,5 +89,13 @@ describe("castInto", () => {
     const dtypes: DType[] = ["int64", "float32"];
     const got = astype(contiguousOperand(dtypes[0]!, BigInt64Array.of(v), [1]), dtypes[1]!);
     assert.equal(got[0], 2 ** 60 + 2 ** 37);
+  });
+});
+
+describe("isScalar", () => {
+  it("takes numbers, bigints, booleans and {re, im}, nothing else", () => {
+    for (const v of [0, -1.5, Number.NaN, 3n, true, { re: 1, im: -2 }]) assert.ok(isScalar(v));
+    for (const v of [null, undefined, "1", [1], { re: 1 }, { re: "1", im: 0 }, new Float64Array(1)])
+      assert.equal(isScalar(v), false);
   });
 });

@@ -273,6 +273,13 @@ export function isComplexScalar(x: unknown): x is Complex {
   );
 }
 
+/** True for a JS value that may stand as a Scalar: number, bigint, boolean or `{re, im}`. */
+export function isScalar(x: unknown): x is Scalar {
+  return (
+    typeof x === "number" || typeof x === "bigint" || typeof x === "boolean" || isComplexScalar(x)
+  );
+}
+
 /**
  * How a JS scalar behaves in promotion: following NEP 50 it is "weak", like a
  * Python scalar. A `number` that is an integer (`Number.isInteger`) acts as a Python
