@@ -19,37 +19,17 @@ export async function wsBaseline(options: {
   broadcastPeers?: readonly number[];
 }): Promise<BaselineResult> {
   const base = { id: "ws" as const, title: "raw ws round trip, two Node processes" };
-  const peer = await spawnPeer("ws-echo");
-  const socket = new WebSocket(`ws://127.0.0.1:${peer.port}`, { perMessageDeflate: false });
   try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once("open", resolve);
-      socket.once("error", reject);
-    });
-    const message = new Uint8Array(8);
-    let waiting: (() => void) | undefined;
-    socket.on("message", () => {
-      const w = waiting;
-      waiting = undefined;
-      w?.();
-    });
-    const once = () =>
-      new Promise<void>((resolve) => {
-        waiting = resolve;
-        socket.send(message, { binary: true });
-      });
-    const samples: number[] = [];
-    for (let i = 0; i < WS_WARMUP_ROUND_TRIPS + options.roundTrips; i++) {
-      const t0 = performance.now();
-      await once();
-      if (i >= WS_WARMUP_ROUND_TRIPS) samples.push(performance.now() - t0);
-    }
-    const time = summarize(samples);
+    const samples = await echoRoundTrips(1, options.roundTrips);
     const figures: BaselineFigure[] = [
-      { name: "rtt", title: "ws round trip, 8 bytes", time: { ...time, samples: [] } },
+      {
+        name: "rtt",
+        title: "ws round trip, 8 bytes",
+        time: { ...summarize(samples), samples: [] },
+      },
     ];
     for (const n of options.broadcastPeers ?? []) {
-      const t = await broadcastRoundTrips(n, options.roundTrips);
+      const t = summarize(await echoRoundTrips(n, options.roundTrips));
       figures.push({
         name: `broadcast.${n}`,
         title: `ws broadcast round trip to ${n} echo processes, 8 bytes`,
@@ -63,9 +43,6 @@ export async function wsBaseline(options: {
     };
   } catch (e) {
     return { ...base, absent: (e as Error).message, detail: "", figures: [] };
-  } finally {
-    socket.terminate();
-    peer.stop();
   }
 }
 
@@ -79,8 +56,11 @@ async function openSocket(port: number): Promise<WebSocket> {
   return socket;
 }
 
-/** Median etc. of broadcast round trips to `n` fresh echo peers (each sample: all n echoes). */
-async function broadcastRoundTrips(n: number, roundTrips: number) {
+/**
+ * Timed round trips (ms) to `n` fresh echo peers after WS_WARMUP_ROUND_TRIPS untimed ones;
+ * each round trip sends 8 bytes to every peer and ends when every echo is back.
+ */
+async function echoRoundTrips(n: number, roundTrips: number): Promise<number[]> {
   const peers = await Promise.all(Array.from({ length: n }, () => spawnPeer("ws-echo")));
   const sockets: WebSocket[] = [];
   try {
@@ -105,7 +85,7 @@ async function broadcastRoundTrips(n: number, roundTrips: number) {
       await once();
       if (i >= WS_WARMUP_ROUND_TRIPS) samples.push(performance.now() - t0);
     }
-    return summarize(samples);
+    return samples;
   } finally {
     for (const s of sockets) s.terminate();
     for (const p of peers) p.stop();
