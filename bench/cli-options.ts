@@ -62,7 +62,11 @@ export function benchCommand(): Command {
     .option("--matrix <n>", "W2/W5 matrix side (default 4096)", parseCount)
     .option("--transfer-bytes <n>", "W4 bytes each way (default 2^28 = 256 MiB)", parseCount)
     .option("--temporaries <n>", "W7 temporaries (default 1000)", parseCount)
-    .option("--scaling-sizes <list>", "W8 element counts (default 2^16..2^26)", parseCountList)
+    .option(
+      "--scaling-sizes <list>",
+      "W8 element counts, at least two different (default 2^16..2^26)",
+      parseScalingSizes,
+    )
     .option("--python <cmd>", "Python with numpy for the NumPy baseline", FULL_DEFAULTS.python)
     .option(
       "--cpu-prof <dir>",
@@ -105,6 +109,15 @@ export function toBenchOptions(p: Parsed): BenchOptions {
   if (p.scalingSizes) o.scalingSizes = p.scalingSizes;
   if (p.cpuProf) o.cpuProfileDir = resolve(p.cpuProf);
   return o;
+}
+
+/** W8's sizes: a count list with at least two different sizes (a line needs two points). */
+export function parseScalingSizes(value: string): number[] {
+  const sizes = parseCountList(value);
+  if (new Set(sizes).size < 2) {
+    throw new InvalidArgumentError(`W8 needs at least two different sizes, got "${value}"`);
+  }
+  return sizes;
 }
 
 /** A warm-up budget in milliseconds: a finite number >= 0. */

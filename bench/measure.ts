@@ -81,18 +81,67 @@ export async function repeat<S, R>(
     await parts.teardown?.(result, state);
     return ms;
   };
-  let warmupRuns = 0;
-  let warmupTotal = 0;
-  let firstMs: number | undefined;
-  const warmupMs = options.warmupMs ?? 0;
-  while (warmupRuns < options.warmup || (warmupTotal < warmupMs && warmupRuns < MAX_WARMUP_RUNS)) {
-    const ms = await runOnce();
-    firstMs ??= ms;
-    warmupTotal += ms;
-    warmupRuns++;
-  }
+  const { runs: warmupRuns, firstMs } = await warmUp(options, runOnce);
   for (let i = 0; i < Math.max(1, options.repeats); i++) samples.push(await runOnce());
   return { ...summarize(samples), warmupRuns, firstMs: firstMs ?? samples[0]! };
+}
+
+/** The untimed warm-up runs of `repeat`: their count and the first (cold) run's time. */
+async function warmUp(
+  options: RepeatOptions,
+  runOnce: () => Promise<number>,
+): Promise<{ runs: number; firstMs: number | undefined }> {
+  let runs = 0;
+  let total = 0;
+  let firstMs: number | undefined;
+  const warmupMs = options.warmupMs ?? 0;
+  while (runs < options.warmup || (total < warmupMs && runs < MAX_WARMUP_RUNS)) {
+    const ms = await runOnce();
+    firstMs ??= ms;
+    total += ms;
+    runs++;
+  }
+  return { runs, firstMs };
+}
+
+/** One case of repeatInterleaved: a run and the teardown of what it made. */
+export interface InterleavedCase<R> {
+  run: () => R | Promise<R>;
+  teardown?: (result: R) => void | Promise<void>;
+}
+
+/**
+ * Like `repeat` for several cases measured against each other (W8's sizes): each case is
+ * warmed up as `repeat` does, then the timed runs go in rounds, one run of every case per
+ * round, alternating ascending and descending order. A slow spell of the machine (other
+ * processes, the host) then falls on every case alike instead of on whichever case was
+ * being measured at the time, which would bend the curve the cases are compared on.
+ */
+export async function repeatInterleaved<R>(
+  options: RepeatOptions,
+  cases: readonly InterleavedCase<R>[],
+): Promise<Stats[]> {
+  const runOnce = async (c: InterleavedCase<R>): Promise<number> => {
+    const t0 = performance.now();
+    const result = await c.run();
+    const ms = performance.now() - t0;
+    await c.teardown?.(result);
+    return ms;
+  };
+  const warmups: { runs: number; firstMs: number | undefined }[] = [];
+  for (const c of cases) warmups.push(await warmUp(options, () => runOnce(c)));
+  const samples: number[][] = cases.map(() => []);
+  const order = cases.map((_, i) => i);
+  for (let round = 0; round < Math.max(1, options.repeats); round++) {
+    for (const i of round % 2 === 0 ? order : [...order].reverse()) {
+      samples[i]!.push(await runOnce(cases[i]!));
+    }
+  }
+  return samples.map((s, i) => ({
+    ...summarize(s),
+    warmupRuns: warmups[i]!.runs,
+    firstMs: warmups[i]!.firstMs ?? s[0]!,
+  }));
 }
 
 /** A least-squares line y = intercept + slope * x with its coefficient of determination. */

@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import {
   parseCount,
   parseCountList,
+  parseScalingSizes,
   parseWarmupMs,
   parseWorkloads,
   toBenchOptions,
@@ -15,6 +16,7 @@ import {
   median,
   quantile,
   repeat,
+  repeatInterleaved,
   summarize,
 } from "../../bench/measure.js";
 import { FULL_DEFAULTS, QUICK_DEFAULTS, sizeLabel } from "../../bench/options.js";
@@ -115,6 +117,31 @@ describe("statistics", () => {
     assert.equal(stats.warmupRuns, 0);
     assert.equal(stats.firstMs, stats.samples[0]);
   });
+
+  test("repeatInterleaved warms each case up, then times the cases in alternating rounds", async () => {
+    const calls: string[] = [];
+    const cases = ["a", "b", "c"].map((name) => ({
+      run: () => {
+        calls.push(name);
+        return name;
+      },
+      teardown: (made: string) => {
+        calls.push(`free ${made}`);
+      },
+    }));
+    const stats = await repeatInterleaved({ warmup: 1, repeats: 3 }, cases);
+    const runs = calls.filter((c) => !c.startsWith("free"));
+    // One warm-up per case in order, then rounds a b c, c b a, a b c.
+    assert.deepEqual(runs, ["a", "b", "c", "a", "b", "c", "c", "b", "a", "a", "b", "c"]);
+    // Every run is torn down right after it.
+    for (let i = 0; i < calls.length; i += 2) assert.equal(calls[i + 1], `free ${calls[i]}`);
+    assert.equal(stats.length, 3);
+    for (const s of stats) {
+      assert.equal(s.samples.length, 3);
+      assert.equal(s.warmupRuns, 1);
+      assert.ok(s.firstMs !== undefined && s.firstMs >= 0);
+    }
+  });
 });
 
 describe("command line", () => {
@@ -123,6 +150,8 @@ describe("command line", () => {
     assert.equal(parseCount("4096"), 4096);
     assert.deepEqual(parseCountList("2,4,2^3"), [2, 4, 8]);
     for (const bad of ["0", "-1", "1.5", "2^", "x"]) assert.throws(() => parseCount(bad));
+    assert.deepEqual(parseScalingSizes("2^16,2^17"), [2 ** 16, 2 ** 17]);
+    for (const bad of ["2^16", "8,8"]) assert.throws(() => parseScalingSizes(bad), /two different/);
   });
 
   test("workloads are checked and upper-cased", () => {
