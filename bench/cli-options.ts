@@ -55,9 +55,14 @@ export function benchCommand(): Command {
     .option(
       "--warmup-ms <ms>",
       "keep warming up until the warm-up runs took this long (default 1000; quick 0)",
-      parseWarmupMs,
+      parseMilliseconds,
     )
-    .option("--repeats <n>", "timed runs per figure (default 7; quick 3)", parseCount)
+    .option("--repeats <n>", "least timed runs per figure (default 7; quick 3)", parseCount)
+    .option(
+      "--measure-ms <ms>",
+      "keep timing past --repeats until the timed runs took this long (default 1000; quick 0)",
+      parseMilliseconds,
+    )
     .option("--sizes <list>", "W1 element counts (default 2^20,2^25)", parseCountList)
     .option("--matrix <n>", "W2/W5 matrix side (default 4096)", parseCount)
     .option("--transfer-bytes <n>", "W4 bytes each way (default 2^28 = 256 MiB)", parseCount)
@@ -82,6 +87,7 @@ interface Parsed {
   roundTripEngines?: number[];
   warmup?: number;
   warmupMs?: number;
+  measureMs?: number;
   repeats?: number;
   sizes?: number[];
   matrix?: number;
@@ -102,6 +108,7 @@ export function toBenchOptions(p: Parsed): BenchOptions {
   if (p.warmup !== undefined) o.warmup = p.warmup;
   if (p.warmupMs !== undefined) o.warmupMs = p.warmupMs;
   if (p.repeats) o.repeats = p.repeats;
+  if (p.measureMs !== undefined) o.measureMs = p.measureMs;
   if (p.sizes) o.computeSizes = p.sizes;
   if (p.matrix) o.matrixSide = p.matrix;
   if (p.transferBytes) o.transferBytes = Math.ceil(p.transferBytes / 8) * 8;
@@ -120,8 +127,8 @@ export function parseScalingSizes(value: string): number[] {
   return sizes;
 }
 
-/** A warm-up budget in milliseconds: a finite number >= 0. */
-export function parseWarmupMs(value: string): number {
+/** A time budget in milliseconds (--warmup-ms, --measure-ms): a finite number >= 0. */
+export function parseMilliseconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) {
     throw new InvalidArgumentError(`expected milliseconds >= 0, got "${value}"`);

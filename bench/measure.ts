@@ -27,10 +27,19 @@ export interface RepeatOptions {
    * optimised the code on both sides, as NumPy's compiled loops are from the start. Default 0.
    */
   warmupMs?: number;
+  /**
+   * Keep timing past `repeats` until the timed runs have taken this long in all (at most
+   * MAX_TIMED_RUNS), so that a cheap figure's median rests on many runs rather than on the
+   * few a momentary stall of this shared machine can move. Default 0.
+   */
+  measureMs?: number;
 }
 
 /** Upper bound on warm-up runs when `warmupMs` asks for more. */
 export const MAX_WARMUP_RUNS = 2000;
+
+/** Upper bound on timed runs when `measureMs` asks for more than `repeats`. */
+export const MAX_TIMED_RUNS = 1000;
 
 /** Median of a non-empty list (the mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
@@ -82,8 +91,23 @@ export async function repeat<S, R>(
     return ms;
   };
   const { runs: warmupRuns, firstMs } = await warmUp(options, runOnce);
-  for (let i = 0; i < Math.max(1, options.repeats); i++) samples.push(await runOnce());
+  let timed = 0;
+  while (samples.length < timedRuns(options, samples.length, timed)) {
+    const ms = await runOnce();
+    samples.push(ms);
+    timed += ms;
+  }
   return { ...summarize(samples), warmupRuns, firstMs: firstMs ?? samples[0]! };
+}
+
+/**
+ * How many timed runs to make, given `done` runs so far that took `timedMs`: at least
+ * `repeats` (and 1), more while `measureMs` is not used up, at most MAX_TIMED_RUNS.
+ */
+export function timedRuns(options: RepeatOptions, done: number, timedMs: number): number {
+  const least = Math.max(1, options.repeats);
+  if (done < least) return least;
+  return timedMs < (options.measureMs ?? 0) && done < MAX_TIMED_RUNS ? done + 1 : done;
 }
 
 /** The untimed warm-up runs of `repeat`: their count and the first (cold) run's time. */
@@ -113,7 +137,8 @@ export interface InterleavedCase<R> {
 /**
  * Like `repeat` for several cases measured against each other (W8's sizes): each case is
  * warmed up as `repeat` does, then the timed runs go in rounds, one run of every case per
- * round, alternating ascending and descending order. A slow spell of the machine (other
+ * round, alternating ascending and descending order (at least `repeats` rounds, more until
+ * the rounds have taken `measureMs` in all). A slow spell of the machine (other
  * processes, the host) then falls on every case alike instead of on whichever case was
  * being measured at the time, which would bend the curve the cases are compared on.
  */
@@ -132,9 +157,13 @@ export async function repeatInterleaved<R>(
   for (const c of cases) warmups.push(await warmUp(options, () => runOnce(c)));
   const samples: number[][] = cases.map(() => []);
   const order = cases.map((_, i) => i);
-  for (let round = 0; round < Math.max(1, options.repeats); round++) {
+  // Rounds go on until the rounds together have taken `measureMs` (see timedRuns).
+  let timed = 0;
+  for (let round = 0; round < timedRuns(options, round, timed); round++) {
     for (const i of round % 2 === 0 ? order : [...order].reverse()) {
-      samples[i]!.push(await runOnce(cases[i]!));
+      const ms = await runOnce(cases[i]!);
+      samples[i]!.push(ms);
+      timed += ms;
     }
   }
   return samples.map((s, i) => ({

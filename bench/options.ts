@@ -14,6 +14,8 @@ export interface BenchOptions {
   /** Warm-up time budget per figure in ms (see RepeatOptions.warmupMs). */
   warmupMs: number;
   repeats: number;
+  /** Timing budget per figure in ms (see RepeatOptions.measureMs). */
+  measureMs: number;
   /** W1 element counts. */
   computeSizes: number[];
   /** W2 and W5 matrix side (n x n float64). */
@@ -57,6 +59,7 @@ export const FULL_DEFAULTS: BenchOptions = {
   warmup: 1,
   warmupMs: 1000,
   repeats: 7,
+  measureMs: 1000,
   computeSizes: [2 ** 20, 2 ** 25],
   matrixSide: 4096,
   roundTripCalls: 200,
@@ -78,6 +81,7 @@ export const QUICK_DEFAULTS: BenchOptions = {
   roundTripEngines: [2, 4],
   warmupMs: 0,
   repeats: 3,
+  measureMs: 0,
   computeSizes: [2 ** 16, 2 ** 18],
   matrixSide: 256,
   roundTripCalls: 30,

@@ -76,6 +76,7 @@ export async function runBench(
     warmup: options.warmup,
     warmupMs: options.warmupMs,
     repeats: options.repeats,
+    measureMs: options.measureMs,
   };
   const tasks = computeTasks(options);
   let failed = false;

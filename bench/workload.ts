@@ -128,7 +128,7 @@ export class WorkloadEnv {
 
   /** Warm-up and repeat counts for the workloads. */
   get repeatOptions(): RepeatOptions {
-    const { warmup, warmupMs, repeats } = this.options;
-    return { warmup, warmupMs, repeats };
+    const { warmup, warmupMs, repeats, measureMs } = this.options;
+    return { warmup, warmupMs, repeats, measureMs };
   }
 }

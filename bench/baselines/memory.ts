@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type Stats, summarize } from "../measure.js";
+import { type RepeatOptions, type Stats, summarize, timedRuns } from "../measure.js";
 import { formatBytes, sizeLabel } from "../options.js";
 import type { MemoryKernel, MemorySetup } from "../peers/memory-peer.js";
 import type { BaselineFigure, BaselineResult } from "../results.js";
@@ -130,7 +130,7 @@ async function runTogether(peers: readonly Peer[]): Promise<number> {
 
 export async function memoryBaseline(
   cases: readonly MemoryCase[],
-  options: { processes: number; warmup: number; repeats: number },
+  options: { processes: number } & RepeatOptions,
 ): Promise<BaselineResult> {
   const base = {
     id: "memory" as const,
@@ -172,16 +172,18 @@ export async function memoryBaseline(
   }
 }
 
-/** Kernel times (the slowest of `peers` per call) over warm-up + repeats. */
-async function kernelTimes(
-  peers: readonly Peer[],
-  options: { warmup: number; repeats: number },
-): Promise<Stats> {
+/**
+ * Kernel times (the slowest of `peers` per call): `warmup` untimed calls, then as many timed
+ * calls as `timedRuns` asks for (at least `repeats`, more within `measureMs`).
+ */
+async function kernelTimes(peers: readonly Peer[], options: RepeatOptions): Promise<Stats> {
+  for (let i = 0; i < options.warmup; i++) await runTogether(peers);
   const samples: number[] = [];
-  const total = options.warmup + Math.max(1, options.repeats);
-  for (let i = 0; i < total; i++) {
+  let timed = 0;
+  while (samples.length < timedRuns(options, samples.length, timed)) {
     const ms = await runTogether(peers);
-    if (i >= options.warmup) samples.push(ms);
+    samples.push(ms);
+    timed += ms;
   }
   return summarize(samples);
 }

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { summarize } from "../measure.js";
+import { MAX_TIMED_RUNS, MAX_WARMUP_RUNS, type RepeatOptions, summarize } from "../measure.js";
 import type { BaselineFigure, BaselineResult } from "../results.js";
 import type { ComputeTask } from "../tasks.js";
 
@@ -12,7 +12,7 @@ interface NumpyOutput {
   absent?: string;
   numpy?: string;
   python?: string;
-  results?: { name: string; samples_ms: number[] }[];
+  results?: { name: string; samples_ms: number[]; warmup_runs?: number }[];
 }
 
 /** The committed script (bench/numpy_baseline.py), found from build/bench/baselines. */
@@ -42,14 +42,22 @@ function runPython(python: string, input: string): Promise<{ code: number; out: 
 
 export async function numpyBaseline(
   tasks: readonly ComputeTask[],
-  options: { python: string; warmup: number; repeats: number },
+  options: { python: string } & RepeatOptions,
 ): Promise<BaselineResult> {
   const base = { id: "numpy" as const, title: "NumPy, one process" };
   let parsed: NumpyOutput;
   try {
     const { out } = await runPython(
       options.python,
-      JSON.stringify({ warmup: options.warmup, repeats: options.repeats, tasks }),
+      JSON.stringify({
+        warmup: options.warmup,
+        warmup_ms: options.warmupMs ?? 0,
+        max_warmup: MAX_WARMUP_RUNS,
+        repeats: options.repeats,
+        measure_ms: options.measureMs ?? 0,
+        max_timed: MAX_TIMED_RUNS,
+        tasks,
+      }),
     );
     parsed = JSON.parse(out) as NumpyOutput;
   } catch (e) {
@@ -63,7 +71,7 @@ export async function numpyBaseline(
   const figures: BaselineFigure[] = parsed.results.map((r) => ({
     name: r.name,
     title: r.name,
-    time: summarize(r.samples_ms),
+    time: { ...summarize(r.samples_ms), warmupRuns: r.warmup_runs },
   }));
   return {
     ...base,

@@ -5,21 +5,29 @@ import { describe, test } from "node:test";
 import {
   parseCount,
   parseCountList,
+  parseMilliseconds,
   parseScalingSizes,
-  parseWarmupMs,
   parseWorkloads,
   toBenchOptions,
 } from "../../bench/cli-options.js";
 import {
   gibPerSecond,
   linearFit,
+  MAX_TIMED_RUNS,
   median,
   quantile,
   repeat,
   repeatInterleaved,
   summarize,
+  timedRuns,
 } from "../../bench/measure.js";
 import { FULL_DEFAULTS, QUICK_DEFAULTS, sizeLabel } from "../../bench/options.js";
+
+/** Busy-waits `ms` milliseconds (a run of known length). */
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
 
 describe("statistics", () => {
   test("median of odd and even counts, unsorted input left alone", () => {
@@ -92,10 +100,6 @@ describe("statistics", () => {
 
   test("repeat keeps warming up until the warm-up budget is used, then times the repeats", async () => {
     // Each run busy-waits 2 ms, so a 20 ms budget takes about 10 warm-up runs.
-    const busy = (ms: number) => {
-      const end = performance.now() + ms;
-      while (performance.now() < end);
-    };
     let runs = 0;
     const stats = await repeat(
       { warmup: 1, warmupMs: 20, repeats: 3 },
@@ -116,6 +120,32 @@ describe("statistics", () => {
     const stats = await repeat({ warmup: 0, repeats: 2 }, { run: () => {} });
     assert.equal(stats.warmupRuns, 0);
     assert.equal(stats.firstMs, stats.samples[0]);
+  });
+
+  test("timedRuns: at least repeats, more within measureMs, at most MAX_TIMED_RUNS", () => {
+    const o = { warmup: 0, repeats: 3, measureMs: 10 };
+    assert.equal(timedRuns(o, 0, 0), 3);
+    assert.equal(timedRuns(o, 2, 50), 3);
+    assert.equal(timedRuns(o, 3, 9), 4);
+    assert.equal(timedRuns(o, 7, 10), 7);
+    assert.equal(timedRuns(o, MAX_TIMED_RUNS, 0), MAX_TIMED_RUNS);
+    assert.equal(timedRuns({ warmup: 0, repeats: 0 }, 0, 0), 1);
+    assert.equal(timedRuns({ warmup: 0, repeats: 2 }, 2, 0), 2);
+  });
+
+  test("repeat keeps timing past repeats until measureMs is used up", async () => {
+    const stats = await repeat(
+      { warmup: 0, repeats: 2, measureMs: 20 },
+      {
+        run: () => {
+          busy(2);
+        },
+      },
+    );
+    assert.ok(stats.samples.length > 2 && stats.samples.length <= 11, `${stats.samples.length}`);
+    const total = stats.samples.reduce((a, b) => a + b, 0);
+    assert.ok(total >= 20);
+    assert.ok(total - stats.samples[stats.samples.length - 1]! < 20);
   });
 
   test("repeatInterleaved warms each case up, then times the cases in alternating rounds", async () => {
@@ -171,8 +201,8 @@ describe("command line", () => {
     assert.equal(q.warmupMs, 0);
     assert.ok(f.warmupMs > 0);
     assert.equal(toBenchOptions({ out: "o", python: "py", warmupMs: 250 }).warmupMs, 250);
-    assert.equal(parseWarmupMs("0"), 0);
-    for (const bad of ["-1", "x", "Infinity"]) assert.throws(() => parseWarmupMs(bad));
+    assert.equal(parseMilliseconds("0"), 0);
+    for (const bad of ["-1", "x", "Infinity"]) assert.throws(() => parseMilliseconds(bad));
   });
 
   test("full defaults are the issue's sizes", () => {
