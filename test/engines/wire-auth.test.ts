@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { AuthenticationError, EngineError } from "@distarray/engines/core/errors";
 import { encodeHeader } from "@distarray/engines/core/protocol-codec";
@@ -131,20 +132,27 @@ describe("authenticated wire against a real engine", () => {
       /signature does not verify/,
     );
 
-    // Capture the bytes of a correctly signed frame as the channel writes them, then send
-    // them again: the signature verifies but the sequence number was used already.
+    // Capture the bytes of a correctly signed frame as the channel writes them (one socket
+    // write: the WebSocket header, masked with a zero key, then the frame), then send the
+    // frame again: the signature verifies but the sequence number was used already.
     const sent: Uint8Array[] = [];
-    const original = ch.ws.send.bind(ch.ws);
-    ch.ws.send = ((data: Uint8Array, ...rest: never[]) => {
+    const socket = (ch.ws as unknown as { _socket: Socket })._socket;
+    const original = socket.write;
+    socket.write = ((data: Uint8Array, ...rest: never[]) => {
       sent.push(new Uint8Array(data));
-      return (original as (...a: unknown[]) => void)(data, ...rest);
-    }) as typeof ch.ws.send;
+      return (original as (...a: unknown[]) => boolean).call(socket, data, ...rest);
+    }) as typeof socket.write;
     const first = nextMessage(ch);
     await ch.send(op(5, "ping"));
     await first;
-    ch.ws.send = original;
+    socket.write = original;
     assert.equal(sent.length, 1);
-    const replay = sent[0]!;
+    const written = sent[0]!;
+    assert.deepEqual(
+      [...written.subarray(0, 6)],
+      [0x82, 0x80 | (written.byteLength - 6), 0, 0, 0, 0],
+    );
+    const replay = written.subarray(6);
     reply = nextMessage(ch);
     await ch.sendRaw(replay);
     const h = (await reply).header as { error: { name: string; message: string } };

@@ -95,27 +95,46 @@ export interface FrameHeadOptions {
   bufferLengths: readonly number[];
 }
 
+/** Bytes of a frame head (prefix, length table, header and its padding). */
+export function frameHeadBytes(headerBytes: number, bufferCount: number): number {
+  return FRAME_PREFIX_BYTES + 8 * bufferCount + headerBytes + padTo8(headerBytes);
+}
+
 /**
  * The frame up to (not including) the first buffer: prefix, length table, header and its
  * padding. The tag field is zero; fill it with `setFrameTag` once computed over
  * `signedParts(head, buffers)`.
  */
 export function encodeFrameHead(o: FrameHeadOptions): Uint8Array {
+  const head = new Uint8Array(frameHeadBytes(o.header.byteLength, o.bufferLengths.length));
+  writeFrameHead(head, 0, o);
+  return head;
+}
+
+/**
+ * Writes the frame head (as encodeFrameHead) into `out` from byte `at`, the tag field and
+ * padding zeroed (`out` may hold anything); returns the offset after it. Lets a sender build
+ * a whole frame in one buffer.
+ */
+export function writeFrameHead(out: Uint8Array, at: number, o: FrameHeadOptions): number {
   const n = o.bufferLengths.length;
   const h = o.header.byteLength;
-  const head = new Uint8Array(FRAME_PREFIX_BYTES + 8 * n + h + padTo8(h));
-  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  head[0] = FRAME_MAGIC_0;
-  head[1] = FRAME_MAGIC_1;
-  head[2] = PROTOCOL_VERSION;
-  head[3] = o.flags;
+  const end = at + frameHeadBytes(h, n);
+  const dv = new DataView(out.buffer, out.byteOffset + at, end - at);
+  out[at] = FRAME_MAGIC_0;
+  out[at + 1] = FRAME_MAGIC_1;
+  out[at + 2] = PROTOCOL_VERSION;
+  out[at + 3] = o.flags;
   dv.setUint32(4, h, true);
   dv.setUint32(8, n, true);
   dv.setUint32(12, 0, true);
   setU64(dv, FRAME_SEQ_OFFSET, o.seq);
+  out.fill(0, at + FRAME_TAG_OFFSET, at + FRAME_PREFIX_BYTES);
   for (let i = 0; i < n; i++) setU64(dv, FRAME_PREFIX_BYTES + 8 * i, o.bufferLengths[i]!);
-  head.set(o.header, FRAME_PREFIX_BYTES + 8 * n);
-  return head;
+  const headerAt = at + FRAME_PREFIX_BYTES + 8 * n;
+  out.set(o.header, headerAt);
+  out.fill(0, headerAt + h, end);
+  return end;
 }
 
 /** The byte ranges the tag covers, in order (everything but the tag field). */

@@ -27,11 +27,13 @@ import {
   FRAME_PREFIX_BYTES,
   FRAME_TAG_BYTES,
   FRAME_TAG_OFFSET,
+  frameHeadBytes,
   PIECE_HEADER_BYTES,
   padTo8,
   parseBatchHeader,
   setFrameTag,
   signedParts,
+  writeFrameHead,
   zeroPad,
 } from "../../core/protocol-frame.js";
 import { deriveFrameKey, FrameMac } from "./frame-mac.js";
@@ -219,7 +221,7 @@ export class Channel implements MessageEndpoint {
     this.#sending = true;
     let last: Promise<void>;
     try {
-      last = this.#writeFrame(
+      last = this.#writeFramePromise(
         FLAG_PIECED,
         hb,
         buffers.map((b) => b.byteLength),
@@ -236,7 +238,7 @@ export class Channel implements MessageEndpoint {
           if (!this.open) throw new EngineDiedError("the connection is closed");
           const piece = b.subarray(off, Math.min(b.byteLength, off + this.#pieceBytes));
           last.catch(() => undefined);
-          last = this.#writeFrame(
+          last = this.#writeFramePromise(
             FLAG_PIECE,
             encodePieceHeader(i, off),
             [piece.byteLength],
@@ -300,10 +302,7 @@ export class Channel implements MessageEndpoint {
     const header = b.headers.length === 1 ? b.headers[0]! : encodeBatchHeader(b.headers, b.counts);
     const flags = b.headers.length === 1 ? 0 : FLAG_BATCH;
     const lengths = b.buffers.map((x) => x.byteLength);
-    this.#writeFrame(flags, header, lengths, b.buffers, true).then(
-      () => b.settle(),
-      (e: Error) => b.settle(e),
-    );
+    this.#writeFrame(flags, header, lengths, b.buffers, true, b.settle);
   }
 
   /** Sends raw bytes as one binary WebSocket message (tests of rejection use it). */
@@ -313,56 +312,99 @@ export class Channel implements MessageEndpoint {
     );
   }
 
+  /** #writeFrame as a Promise that settles once the frame is handed to the socket. */
+  #writeFramePromise(
+    flags: number,
+    header: Uint8Array,
+    lengths: number[],
+    buffers: readonly Uint8Array[],
+  ): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#writeFrame(flags, header, lengths, buffers, false, (e) => (e ? reject(e) : resolve())),
+    );
+  }
+
   /**
-   * Writes one frame. `owned`: the buffers are this channel's own copies or borrowed until the
-   * frame is written (a batch), so they may be handed to the socket as they are. A frame goes to the socket as its parts (no
-   * joining copy) when it is larger than the coalescing size, or when its owned buffers hold
-   * at least DIRECT_MIN_BYTES; smaller frames are joined into one buffer for `ws`.
+   * Writes one frame and calls `done` (with EngineDiedError if the write failed) once it is
+   * handed to the socket. `owned`: the buffers are this channel's own copies or borrowed until
+   * the frame is written (a batch), so they may be handed to the socket as they are.
+   *
+   * Once this channel has the raw socket, a frame up to the coalescing size is built in one
+   * buffer (the WebSocket header, the frame head, the buffers and their padding) and written
+   * with one call, the MAC computed over it in place. A frame goes to the socket as its parts
+   * (no joining copy) when it is larger, or when its owned buffers hold at least
+   * DIRECT_MIN_BYTES. Without the socket, frames go through `ws`.
    */
   #writeFrame(
     flags: number,
     header: Uint8Array,
     lengths: number[],
     buffers: readonly Uint8Array[],
-    owned = false,
-  ): Promise<void> {
+    owned: boolean,
+    done: (e?: Error) => void,
+  ): void {
     const seq = this.#sendSeq++;
+    const callback = (e?: Error | null) =>
+      e ? done(new EngineDiedError(`send failed: ${e.message}`, { cause: e })) : done();
+    const socket = this.#socket;
+    let data = 0;
+    for (const b of buffers) data += b.byteLength + padTo8(b.byteLength);
+    const headBytes = frameHeadBytes(header.byteLength, lengths.length);
+    const size = headBytes + data;
+    const direct = owned && data >= DIRECT_MIN_BYTES;
+    if (socket !== undefined && size <= WIRE_DEFAULTS.coalesceBytes && !direct) {
+      const masked = this.role === "connector";
+      const wsBytes = webSocketHeaderBytes(size, masked);
+      const out = Buffer.allocUnsafe(wsBytes + size);
+      writeWebSocketHeader(out, size, masked);
+      let at = writeFrameHead(out, wsBytes, { flags, seq, header, bufferLengths: lengths });
+      for (const b of buffers) {
+        out.set(b, at);
+        at += b.byteLength;
+        const p = padTo8(b.byteLength);
+        if (p > 0) out.fill(0, at, at + p);
+        at += p;
+      }
+      const frame = out.subarray(wsBytes);
+      const tag = this.#sendMac.tag(seq, [
+        frame.subarray(0, FRAME_TAG_OFFSET),
+        frame.subarray(FRAME_PREFIX_BYTES),
+      ]);
+      setFrameTag(frame, tag);
+      socket.write(out, callback);
+      return;
+    }
     const head = encodeFrameHead({ flags, seq, header, bufferLengths: lengths });
     setFrameTag(head, this.#sendMac.tag(seq, signedParts(head, buffers)));
     const wire: Uint8Array[] = [head];
-    let size = head.byteLength;
     for (const b of buffers) {
       if (b.byteLength > 0) wire.push(b);
       const p = padTo8(b.byteLength);
       if (p > 0) wire.push(zeroPad(p));
-      size += b.byteLength + p;
     }
-    return new Promise((resolve, reject) => {
-      const done = (e?: Error | null) =>
-        e ? reject(new EngineDiedError(`send failed: ${e.message}`, { cause: e })) : resolve();
-      const socket = this.#socket;
-      if (
-        socket !== undefined &&
-        (size > WIRE_DEFAULTS.coalesceBytes ||
-          (owned && size - head.byteLength >= DIRECT_MIN_BYTES))
-      ) {
-        // One WebSocket frame written as its parts (header, frame head, buffers): no copy.
-        socket.cork();
-        socket.write(Buffer.concat([webSocketHeader(size, this.role === "connector"), head]));
-        for (let i = 1; i < wire.length; i++)
-          socket.write(wire[i]!, i === wire.length - 1 ? done : undefined);
-        socket.uncork();
-        return;
-      }
-      if (wire.length === 1 || size <= WIRE_DEFAULTS.coalesceBytes || this.role === "acceptor") {
-        this.ws.send(wire.length === 1 ? head : Buffer.concat(wire, size), { binary: true }, done);
-        return;
-      }
-      for (let i = 0; i < wire.length; i++) {
-        const fin = i === wire.length - 1;
-        this.ws.send(wire[i]!, { binary: true, fin }, fin ? done : undefined);
-      }
-    });
+    if (socket !== undefined) {
+      // One WebSocket frame written as its parts (header, frame head, buffers): no copy.
+      const wsHead = Buffer.allocUnsafe(webSocketHeaderBytes(size, this.role === "connector"));
+      writeWebSocketHeader(wsHead, size, this.role === "connector");
+      socket.cork();
+      socket.write(Buffer.concat([wsHead, head]));
+      for (let i = 1; i < wire.length; i++)
+        socket.write(wire[i]!, i === wire.length - 1 ? callback : undefined);
+      socket.uncork();
+      return;
+    }
+    if (wire.length === 1 || size <= WIRE_DEFAULTS.coalesceBytes || this.role === "acceptor") {
+      this.ws.send(
+        wire.length === 1 ? head : Buffer.concat(wire, size),
+        { binary: true },
+        callback,
+      );
+      return;
+    }
+    for (let i = 0; i < wire.length; i++) {
+      const fin = i === wire.length - 1;
+      this.ws.send(wire[i]!, { binary: true, fin }, fin ? callback : undefined);
+    }
   }
 
   #receive(data: unknown, isBinary: boolean): void {
@@ -609,12 +651,19 @@ function drained(socket: Socket): Promise<void> {
 }
 
 /**
- * The RFC 6455 header of one unfragmented binary frame of `size` payload bytes; a connector's
- * frames are masked with an all-zero key (the payload is sent as is).
+ * Bytes of the RFC 6455 header of one unfragmented binary frame of `size` payload bytes (a
+ * connector's frames carry a 4-byte mask key).
  */
-function webSocketHeader(size: number, masked: boolean): Buffer {
+function webSocketHeaderBytes(size: number, masked: boolean): number {
+  return 2 + (size < 126 ? 0 : size < 65536 ? 2 : 8) + (masked ? 4 : 0);
+}
+
+/**
+ * Writes that header at the start of `out`; a connector's frames are masked with an all-zero
+ * key (the payload is sent as is).
+ */
+function writeWebSocketHeader(out: Buffer, size: number, masked: boolean): void {
   const ext = size < 126 ? 0 : size < 65536 ? 2 : 8;
-  const out = Buffer.alloc(2 + ext + (masked ? 4 : 0));
   out[0] = 0x82;
   out[1] = (masked ? 0x80 : 0) | (ext === 0 ? size : ext === 2 ? 126 : 127);
   if (ext === 2) out.writeUInt16BE(size, 2);
@@ -622,7 +671,7 @@ function webSocketHeader(size: number, masked: boolean): Buffer {
     out.writeUInt32BE(Math.floor(size / 2 ** 32), 2);
     out.writeUInt32BE(size % 2 ** 32, 6);
   }
-  return out;
+  if (masked) out.writeUInt32BE(0, 2 + ext);
 }
 
 /** A ws message payload as one Uint8Array (ws gives Buffer, ArrayBuffer or Buffer[]). */
