@@ -2,12 +2,17 @@
  * `npm run bench [-- options]`: runs the benchmark and writes the report (see --help).
  * Exits 1 when a workload or baseline failed (an absent one, such as NumPy without numpy or
  * W5 before redistribution exists, does not count), 130 on an interrupt.
+ * `npm run bench` starts it through scripts/huge-pages.sh, as the Jupyter kernel is started:
+ * this client process gets transparent huge pages, the engines and the NumPy baseline get the
+ * environment the benchmark was started from.
  */
+import { restoreUserGlibcTunables } from "@distarray/kernel/huge-pages";
 import { benchCommand, toBenchOptions } from "./cli-options.js";
 import { killStartedEngines, removeBenchHome } from "./engines.js";
 import { formatValue } from "./report/format.js";
 import { runBench } from "./run.js";
 
+restoreUserGlibcTunables();
 const command = benchCommand();
 command.parse();
 const options = toBenchOptions(command.opts());

@@ -4,7 +4,7 @@
  * both directions, restart and start again.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, watch } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -72,6 +72,24 @@ test("%dacluster start -n 2 binds ctx; cells compute on the engines", {
   const sum = await run("const a = ctx.ones([4, 5], { dist: 'bn' });\nawait a.sum().item()");
   assertOk(sum);
   assert.equal(resultText(sum), "20");
+});
+
+test("the kernel starts with huge pages for its buffers; its engines get the environment as given", {
+  timeout: INTEGRATION_TIMEOUT_MS,
+}, async () => {
+  const given = process.env.GLIBC_TUNABLES;
+  const pid = await run("process.pid");
+  assertOk(pid);
+  const environ = readFileSync(`/proc/${resultText(pid)}/environ`, "utf8").split("\0");
+  const own = given ? `glibc.malloc.hugetlb=1:${given}` : "glibc.malloc.hugetlb=1";
+  assert.ok(environ.includes(`GLIBC_TUNABLES=${own}`), "scripts/huge-pages.sh started it");
+  const seen = await run(
+    "const engineTunables = (await ctx.apply(() => process.env.GLIBC_TUNABLES ?? null)) as unknown[];\n" +
+      "console.log(JSON.stringify([process.env.GLIBC_TUNABLES ?? null, ...engineTunables]));",
+  );
+  assertOk(seen);
+  // The kernel's own environment and its two engines'.
+  assert.deepEqual(JSON.parse(streamText(seen)), Array(3).fill(given ?? null));
 });
 
 test("display() sends display_data with text/plain and text/html for a DistArray", {

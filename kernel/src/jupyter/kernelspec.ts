@@ -31,9 +31,21 @@ export function repoRootFromKernel(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 }
 
+/** scripts/huge-pages.sh of this checkout (see huge-pages.ts). */
+export function hugePagesScript(repoRoot = repoRootFromKernel()): string {
+  return join(repoRoot, "scripts", "huge-pages.sh");
+}
+
+/**
+ * The kernel's command: node with the kernel entry. On Linux it starts through
+ * scripts/huge-pages.sh, so the client's large buffers get transparent huge pages; a
+ * kernelspec's `env` could only replace a GLIBC_TUNABLES the user has set, not extend it.
+ */
 export function kernelSpec(options: { node?: string; entry?: string } = {}): KernelSpec {
+  const command = [options.node ?? process.execPath, options.entry ?? kernelEntry()];
+  const wrapper = process.platform === "linux" ? ["/bin/sh", hugePagesScript()] : [];
   return {
-    argv: [options.node ?? process.execPath, options.entry ?? kernelEntry(), "{connection_file}"],
+    argv: [...wrapper, ...command, "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: "typescript",
     interrupt_mode: "signal",

@@ -1,12 +1,18 @@
 /**
  * Entry point of the DistArray (TypeScript) Jupyter kernel:
- * `node kernel/dist/jupyter/main.js <connection_file>` (what kernel.json runs).
+ * `node kernel/dist/jupyter/main.js <connection_file>` (what kernel.json runs, on Linux through
+ * scripts/huge-pages.sh).
  * SIGINT interrupts the running cell (interrupt_mode "signal"); SIGTERM shuts down cleanly.
  * Started by Jupyter (JPY_PARENT_PID set), the kernel also shuts down when the process that
  * started it goes away, so an orphaned kernel never keeps engines running.
  */
+import { restoreUserGlibcTunables } from "../huge-pages.js";
 import { DistArrayKernel } from "./kernel.js";
 import { readConnectionFile } from "./sockets.js";
+
+// Started through scripts/huge-pages.sh (the kernelspec): engines and subprocesses get the
+// user's GLIBC_TUNABLES.
+restoreUserGlibcTunables();
 
 /** How often an orphaned kernel is looked for (ms). */
 const PARENT_POLL_MS = 1000;
