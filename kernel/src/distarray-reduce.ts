@@ -8,6 +8,7 @@
  */
 import {
   DistArrayError,
+  type Distribution,
   type DType,
   IndexError,
   reductionResultType,
@@ -59,6 +60,25 @@ export function normalizeReductionAxes(
   return out.sort((x, y) => x - y);
 }
 
+/** Output layouts already worked out, by input distribution (immutable) and reduced axes. */
+const REDUCED = new WeakMap<Distribution, Map<string, Distribution>>();
+
+/** `distribution.reduce(axes)` (axes normalised), remembered per distribution. */
+function reducedDistribution(distribution: Distribution, axes: readonly number[]): Distribution {
+  let byAxes = REDUCED.get(distribution);
+  if (byAxes === undefined) {
+    byAxes = new Map();
+    REDUCED.set(distribution, byAxes);
+  }
+  const key = axes.join(",");
+  let out = byAxes.get(key);
+  if (out === undefined) {
+    out = distribution.reduce(axes);
+    byAxes.set(key, out);
+  }
+  return out;
+}
+
 /** Starts reduction `op` of `a` (pipelined) and returns the result DistArray. */
 export function reduceArray(a: DistArray, op: ReduceOpName, options: ReductionOptions): DistArray {
   if (typeof options !== "object" || options === null) {
@@ -78,6 +98,6 @@ export function reduceArray(a: DistArray, op: ReduceOpName, options: ReductionOp
     a.dtype,
     requested === undefined ? {} : { dtype: requested },
   );
-  const out = a.distribution.reduce(axes);
+  const out = reducedDistribution(a.distribution, axes);
   return sendReduce(a, { op, axes, dtype, accumulate: requested, out });
 }

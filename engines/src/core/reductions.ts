@@ -473,8 +473,9 @@ function combineExtremes(op: ReductionOp, a: Partial, b: Partial, count: number)
 
 /**
  * NumPy's answer from a (combined) partial: `{dtype, data}` with `data` in C order over
- * `part.shape`. `opts.dtype`, when given, must be the dtype the partial was made with
- * (it is accepted for symmetry with reduceLocal).
+ * `part.shape`. For sum (float or complex) and min/max, `data` is the partial's own storage
+ * (no copy): copy it before changing either. `opts.dtype`, when given, must be the dtype the
+ * partial was made with (it is accepted for symmetry with reduceLocal).
  * @throws DistArrayError DA_ERR_VALUE for min/max/argmin/argmax over zero elements.
  */
 export function finalizePartial(
@@ -499,9 +500,9 @@ export function finalizePartial(
   }
   switch (op) {
     case "sum":
-      return { dtype, data: sumToDType(part.value, dtype, n) };
+      return { dtype, data: sumToDType(part.value, dtype, n) ?? part.value };
     case "mean": {
-      const sum = sumToDType(part.value, dtype, n);
+      const sum = sumToDType(part.value, dtype, n) ?? part.value.slice();
       if (!(sum instanceof Float64Array || sum instanceof Float32Array)) {
         // An integer accumulator (mean(dtype=int)): divide in float64, cast back (unsafe).
         const q = new Float64Array(n);
@@ -542,7 +543,7 @@ export function finalizePartial(
     }
     case "min":
     case "max":
-      return { dtype, data: part.value.slice() };
+      return { dtype, data: part.value };
     case "any":
     case "all":
       return { dtype: "bool", data: Uint8Array.from(part.value as Uint8Array) };
@@ -557,9 +558,12 @@ export function finalizePartial(
   }
 }
 
-/** The accumulated sums as storage of `dtype` (integer sums wrap; float copies). */
-function sumToDType(value: TypedArray, dtype: DType, n: number): TypedArray {
-  if (!(value instanceof BigInt64Array)) return value.slice();
+/**
+ * Exact integer sums (a BigInt64Array) as storage of `dtype` (wrapping); undefined for float
+ * or complex sums, which are already stored in `dtype`.
+ */
+function sumToDType(value: TypedArray, dtype: DType, n: number): TypedArray | undefined {
+  if (!(value instanceof BigInt64Array)) return undefined;
   const { kind, storage } = DTYPE_INFO[dtype];
   if (isBigIntDType(dtype)) {
     const out = new storage(n) as BigInt64Array;

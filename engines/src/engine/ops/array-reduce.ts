@@ -16,6 +16,7 @@ import {
   DistArrayError,
   Distribution,
   finalizePartial,
+  type LocalDistribution,
   type Partial,
   reduceLocal,
 } from "../../core/index.js";
@@ -58,6 +59,32 @@ export function reductionGroup(
   return { members: members.sort((x, y) => x - y), root };
 }
 
+/** Reduction groups already worked out, by the (immutable, shared) local layout of the input. */
+const GROUPS = new WeakMap<LocalDistribution, Map<string, ReturnType<typeof reductionGroup>>>();
+
+/**
+ * `reductionGroup` for this engine's piece of layout `local`, remembered per layout, axes and
+ * targets: a loop reducing the same array (or arrays of one layout) does not redo the walk.
+ */
+export function reductionGroupOf(
+  local: LocalDistribution,
+  axes: readonly number[],
+  targets: readonly number[],
+): ReturnType<typeof reductionGroup> {
+  let byKey = GROUPS.get(local);
+  if (byKey === undefined) {
+    byKey = new Map();
+    GROUPS.set(local, byKey);
+  }
+  const key = `${axes.join(",")}|${targets.join(",")}`;
+  let group = byKey.get(key);
+  if (group === undefined) {
+    group = reductionGroup(local.gridShape, local.coords, axes, targets);
+    byKey.set(key, group);
+  }
+  return group;
+}
+
 registerOp({
   name: ARRAY_OPS.reduce,
   kind: "pipelined",
@@ -79,7 +106,7 @@ registerOp({
       axes,
       accumulate === undefined ? {} : { dtype: accumulate },
     );
-    const { members, root } = reductionGroup(local.gridShape, local.coords, axes, ectx.targets);
+    const { members, root } = reductionGroupOf(local, axes, ectx.targets);
     if (members.length > 1) {
       const comm = ectx.comm(members);
       partial = await comm.reduce<Partial>(
@@ -98,10 +125,13 @@ registerOp({
       accumulate === undefined ? {} : { dtype: accumulate },
     );
     const result = newLocalArray(ectx, outLocal, dtype, false);
-    castInto(
-      contiguousOperand(res.dtype, res.data, outLocal.localShape),
-      contiguousOperand(dtype, result.data, outLocal.localShape),
-    );
+    if (res.dtype === dtype) (result.data as Float64Array).set(res.data as Float64Array);
+    else {
+      castInto(
+        contiguousOperand(res.dtype, res.data, outLocal.localShape),
+        contiguousOperand(dtype, result.data, outLocal.localShape),
+      );
+    }
     ectx.registry.set(newKey, result);
     return undefined;
   }),

@@ -39,7 +39,7 @@ import {
   producing,
   scalarStorer,
 } from "./array-common.js";
-import { reductionGroup } from "./array-reduce.js";
+import { reductionGroupOf } from "./array-reduce.js";
 import { type OperandWire, type ScalarWire, scalarFromWire } from "./array-types.js";
 
 /** The reductions `argreduce` serves. */
@@ -148,7 +148,7 @@ registerOp({
       axes,
       globalIndex === undefined ? {} : { globalIndex },
     );
-    const { members, root } = reductionGroup(local.gridShape, local.coords, axes, ectx.targets);
+    const { members, root } = reductionGroupOf(local, axes, ectx.targets);
     if (members.length > 1) {
       const comm = ectx.comm(members);
       partial = await comm.reduce<Partial>(
