@@ -5,7 +5,6 @@
  * op or a failing handler produces a typed error (a reply or an ErrorMessage), never a crash.
  */
 import type { AddressInfo } from "node:net";
-import { WebSocketServer } from "ws";
 import { ProtocolError } from "../core/errors.js";
 import {
   type ErrorMessage,
@@ -25,6 +24,7 @@ import { EngineRegistry } from "./registry.js";
 import { WIRE_DEFAULTS } from "./wire/channel.js";
 import type { MessageEndpoint } from "./wire/endpoint.js";
 import { acceptChannel } from "./wire/handshake.js";
+import { type WebSocket, WebSocketServer } from "./wire/ws.js";
 
 export interface EngineServerOptions {
   rank: number;
@@ -144,7 +144,7 @@ export class EngineServer {
     });
   }
 
-  #accept(ws: import("ws").WebSocket): void {
+  #accept(ws: WebSocket): void {
     let hello: HelloMessage | undefined;
     const acceptOpts: Parameters<typeof acceptChannel>[1] = {
       key: this.#key,

@@ -11,7 +11,6 @@
  * Then both sides use contexts (A, C, direction); connector frames continue at seq 1,
  * acceptor frames at seq 2. A failed handshake closes the socket with code 4401.
  */
-import { WebSocket } from "ws";
 import { AuthenticationError, EngineDiedError, ProtocolError } from "../../core/errors.js";
 import {
   type ChallengeMessage,
@@ -33,6 +32,7 @@ import {
   signFrame,
   WIRE_DEFAULTS,
 } from "./channel.js";
+import { WebSocket } from "./ws.js";
 
 /** Close code for a failed handshake. */
 export const CLOSE_AUTH_FAILED = 4401;
