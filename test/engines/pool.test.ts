@@ -266,6 +266,20 @@ describe("buffer pool", () => {
     pool.release(bufs[2]!);
   });
 
+  it("makes the WebAssembly heap on the first buffer of wasmMinBytes or more", () => {
+    const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmMinBytes: 2 * MiB });
+    const small = pool.allocateBytes(MiB);
+    pool.release(small);
+    assert.equal(pool.heapMade, false, "not for smaller buffers");
+    const large = pool.allocateBytes(2 * MiB);
+    assert.equal(pool.heapMade, true);
+    assert.equal(heapOf(large), pool.heap);
+    pool.release(large);
+    const off = new Pool({ limit: 64 * MiB, rank: 0, wasmBytes: 0, wasmMinBytes: 0 });
+    assert.equal(heapOf(off.allocateBytes(MiB)), undefined);
+    assert.equal(off.heap, undefined);
+  });
+
   it("keeps buffers below wasmMinBytes out of the heap", () => {
     const pool = new Pool({ limit: 64 * MiB, rank: 0, wasmMinBytes: 2 * MiB });
     assert.ok(pool.heap);

@@ -232,8 +232,10 @@ export class Pool implements BufferPool {
   readonly cacheBytes: number;
   /** Most cached bytes as a share of the bytes in use. */
   readonly cacheShare: number;
-  /** The WebAssembly heap, if the kernels module is available and it is enabled. */
-  readonly heap: WasmHeap | undefined;
+  /** Cap of the WebAssembly heap; 0 when it is off. */
+  readonly #wasmBytes: number;
+  /** The WebAssembly heap once made (null: off, or the kernels module is unavailable). */
+  #heap: WasmHeap | null | undefined;
   /** Smallest buffer placed in the heap. */
   readonly wasmMinBytes: number;
   /** Milliseconds an empty heap waits before giving its memory back. */
@@ -284,13 +286,30 @@ export class Pool implements BufferPool {
           : Math.min(this.limit, DEFAULT_WASM_HEAP_BYTES)),
       WASM_MAX_BYTES - 65536,
     );
-    const bytes = wasmBytes > 0 ? loadKernelBytes() : null;
-    this.heap = bytes ? createHeap(bytes, wasmBytes) : undefined;
+    this.#wasmBytes = wasmBytes;
+  }
+
+  /**
+   * The WebAssembly heap, if the kernels module is available and it is enabled. It is made
+   * on first use (the first buffer of `wasmMinBytes` or more): an engine that never holds
+   * one does not load, compile and instantiate the kernels module.
+   */
+  get heap(): WasmHeap | undefined {
+    if (this.#heap === undefined) {
+      const bytes = this.#wasmBytes > 0 ? loadKernelBytes() : null;
+      this.#heap = (bytes && createHeap(bytes, this.#wasmBytes)) || null;
+    }
+    return this.#heap ?? undefined;
+  }
+
+  /** True once the heap was made (or found unavailable), for tests and status. */
+  get heapMade(): boolean {
+    return this.#heap !== undefined;
   }
 
   /** Allocations served from reused memory (for tests and status). */
   get reused(): number {
-    return this.#reused + (this.heap?.reused ?? 0);
+    return this.#reused + (this.#heap?.reused ?? 0);
   }
 
   get inUse(): number {
@@ -299,7 +318,7 @@ export class Pool implements BufferPool {
 
   /** Bytes held for reuse: cached ArrayBuffers and free WebAssembly heap memory. */
   get cached(): number {
-    return this.#cached + this.#smallCached + (this.heap?.freeBytes ?? 0);
+    return this.#cached + this.#smallCached + (this.#heap?.freeBytes ?? 0);
   }
 
   check(bytes: number): void {
@@ -354,13 +373,13 @@ export class Pool implements BufferPool {
   }
 
   release(view: ArrayBufferView): void {
-    const start = this.heap?.blockOf(view);
+    const start = this.#heap?.blockOf(view);
     if (start !== undefined) {
-      this.heap!.free(view);
+      this.#heap!.free(view);
       this.#inUse -= this.#wasmSizes.get(start) ?? 0;
       this.#wasmSizes.delete(start);
       this.#evict(this.#cached - this.#cacheCap());
-      if (this.heap!.liveBytes === 0) this.#scheduleHeapReturn();
+      if (this.#heap!.liveBytes === 0) this.#scheduleHeapReturn();
       return;
     }
     const buf = view.buffer as ArrayBuffer;
@@ -392,7 +411,7 @@ export class Pool implements BufferPool {
   }
 
   owns(view: ArrayBufferView): boolean {
-    if (this.heap?.owns(view)) return true;
+    if (this.#heap?.owns(view)) return true;
     return this.#held.get(view.buffer as ArrayBuffer)?.live === true;
   }
 
@@ -401,7 +420,7 @@ export class Pool implements BufferPool {
    * block's address for WebAssembly heap memory, else the ArrayBuffer.
    */
   blockOf(view: ArrayBufferView): unknown {
-    return this.heap?.blockOf(view) ?? view.buffer;
+    return this.#heap?.blockOf(view) ?? view.buffer;
   }
 
   /** Drops cached buffers (largest first) until `bytes` are freed; all if bytes is Infinity. */
@@ -478,13 +497,13 @@ export class Pool implements BufferPool {
     if (!Number.isFinite(ms)) return;
     this.#returnTimer = setTimeout(() => {
       this.#returnTimer = undefined;
-      if (this.heap!.liveBytes > 0) return;
+      if (this.#heap!.liveBytes > 0) return;
       const left = this.#emptySince + this.wasmReturnMs - performance.now();
       if (left > 1) {
         this.#armHeapReturn(left);
         return;
       }
-      const bytes = this.heap!.reset();
+      const bytes = this.#heap!.reset();
       if (bytes === 0) return;
       this.heapReturns++;
       // The old memory is freed when V8 collects it: now, while the engine is idle.
