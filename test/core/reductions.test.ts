@@ -261,3 +261,19 @@ describe("combining partials (property)", () => {
     );
   });
 });
+
+describe("finalizePartial storage", () => {
+  it("hands back a float sum's or min's storage as it is, and a mean in new storage", () => {
+    const x = contiguousOperand("float64", Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+    for (const op of ["sum", "min"] as const) {
+      const part = reduceLocal(op, x, [0]);
+      assert.equal(finalizePartial(op, part).data, part.value, op);
+    }
+    const part = reduceLocal("mean", x, [0]);
+    const before = [...part.value];
+    const res = finalizePartial("mean", part);
+    assert.notEqual(res.data, part.value);
+    assert.deepEqual([...res.data], [2.5, 3.5, 4.5]);
+    assert.deepEqual([...part.value], before, "the partial is left unchanged");
+  });
+});
