@@ -14,7 +14,6 @@
  */
 import { createCipheriv, hkdfSync, timingSafeEqual } from "node:crypto";
 import { NONCE_BYTES } from "../../core/protocol.js";
-import { aeadTagOfData } from "./poly1305.js";
 
 export const FRAME_MAC_INFO = "distarray.v1 frame mac";
 /** The AEAD whose tag (over additional data only) is the frame MAC. */
@@ -22,11 +21,6 @@ const FRAME_MAC_AEAD = "chacha20-poly1305";
 const TAG_BYTES = 16;
 const IV_BYTES = 12;
 const KEY_BYTES = 32;
-/**
- * Frames whose covered bytes are at most this long get their tag from poly1305.ts: below it,
- * creating OpenSSL's cipher context per frame costs more than the JavaScript MAC.
- */
-export const JS_MAC_MAX_BYTES = 4096;
 
 /** The frame MAC key of one connection and direction (see the file comment). */
 export function deriveFrameKey(
@@ -52,18 +46,8 @@ export class FrameMac {
     this.#key = key;
   }
 
-  /**
-   * The 32-byte tag field for the frame with sequence number `seq` over `parts`, in order.
-   * Up to JS_MAC_MAX_BYTES the tag is computed in JavaScript (poly1305.ts: the same tag,
-   * without creating an OpenSSL cipher context per frame); larger frames use OpenSSL.
-   */
+  /** The 32-byte tag field for the frame with sequence number `seq` over `parts`, in order. */
   tag(seq: number, parts: readonly Uint8Array[]): Uint8Array {
-    let n = 0;
-    for (const p of parts) n += p.byteLength;
-    if (n <= JS_MAC_MAX_BYTES) {
-      this.#setIv(seq);
-      return aeadTagOfData(this.#key, this.#iv, parts, new Uint8Array(2 * TAG_BYTES), 0);
-    }
     const s = this.begin(seq);
     for (const p of parts) s.update(p);
     return s.digest();
@@ -74,14 +58,10 @@ export class FrameMac {
    * order with `update` (any split gives the same tag), then `digest` or `check`. Lets a
    * receiver authenticate a frame while its bytes arrive.
    */
-  #setIv(seq: number): void {
+  begin(seq: number): MacStream {
     this.#iv.writeUInt32LE(0, 0);
     this.#iv.writeUInt32LE(seq % 2 ** 32, 4);
     this.#iv.writeUInt32LE(Math.floor(seq / 2 ** 32), 8);
-  }
-
-  begin(seq: number): MacStream {
-    this.#setIv(seq);
     const aead = createCipheriv(FRAME_MAC_AEAD, this.#key, this.#iv, {
       authTagLength: TAG_BYTES,
     });
