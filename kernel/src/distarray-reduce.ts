@@ -11,6 +11,7 @@ import {
   type Distribution,
   type DType,
   IndexError,
+  memoFor,
   reductionResultType,
   toDType,
 } from "@distarray/engines/core";
@@ -65,18 +66,7 @@ const REDUCED = new WeakMap<Distribution, Map<string, Distribution>>();
 
 /** `distribution.reduce(axes)` (axes normalised), remembered per distribution. */
 function reducedDistribution(distribution: Distribution, axes: readonly number[]): Distribution {
-  let byAxes = REDUCED.get(distribution);
-  if (byAxes === undefined) {
-    byAxes = new Map();
-    REDUCED.set(distribution, byAxes);
-  }
-  const key = axes.join(",");
-  let out = byAxes.get(key);
-  if (out === undefined) {
-    out = distribution.reduce(axes);
-    byAxes.set(key, out);
-  }
-  return out;
+  return memoFor(REDUCED, distribution, axes.join(","), () => distribution.reduce(axes));
 }
 
 /** Starts reduction `op` of `a` (pipelined) and returns the result DistArray. */

@@ -72,6 +72,33 @@ describe("castInto", () => {
     assert.deepEqual([...data], [0, 1, 0, -2, 0, 1, 0, -2]);
   });
 
+  it("copies long contiguous runs of one storage type whole, overlapping ones too", () => {
+    const n = 1000;
+    const f = Float64Array.from({ length: n }, (_, i) => i + 0.5);
+    const out = new Float64Array(n);
+    castInto(contiguousOperand("float64", f, [n]), contiguousOperand("float64", out, [n]));
+    assert.deepEqual(out, f);
+    const c = Float64Array.from({ length: 2 * n }, (_, i) => i);
+    const cOut = new Float64Array(2 * n);
+    castInto(contiguousOperand("complex128", c, [n]), contiguousOperand("complex128", cOut, [n]));
+    assert.deepEqual(cOut, c);
+    const big = BigInt64Array.from({ length: n }, (_, i) => BigInt(i) - 2n ** 62n);
+    const bigOut = new BigInt64Array(n);
+    castInto(contiguousOperand("int64", big, [n]), contiguousOperand("int64", bigOut, [n]));
+    assert.deepEqual(bigOut, big);
+    // Source and destination in one buffer, the destination 10 elements further on: every
+    // element must arrive as it was before the copy (as NumPy's a[10:] = a[:-10]).
+    const shared = Float64Array.from({ length: n + 10 }, (_, i) => i);
+    castInto(
+      contiguousOperand("float64", shared.subarray(0, n), [n]),
+      contiguousOperand("float64", shared.subarray(10), [n]),
+    );
+    assert.deepEqual(
+      shared,
+      Float64Array.from({ length: n + 10 }, (_, i) => (i < 10 ? i : i - 10)),
+    );
+  });
+
   it("refuses shapes that do not broadcast", () => {
     const src = contiguousOperand("int32", new Int32Array(3), [3]);
     const dst = contiguousOperand("int32", new Int32Array(4), [4]);

@@ -133,6 +133,12 @@ export function castInto(src: StridedOperand, dst: StridedOperand): void {
 
 type RunCopier = (s: number, ss: number, d: number, ds: number, len: number) => void;
 
+/**
+ * Shortest contiguous run copied with TypedArray.set: below it the subarray view costs more
+ * than the element loop.
+ */
+const SET_MIN_RUN = 64;
+
 function makeRunCopier(from: DType, to: DType, src: TypedArray, dst: TypedArray): RunCopier {
   const fromComplex = isComplexDType(from);
   const toComplex = isComplexDType(to);
@@ -151,7 +157,16 @@ function makeRunCopier(from: DType, to: DType, src: TypedArray, dst: TypedArray)
     (tk === "f" || fk === "b" || fk === "i" || fk === "u");
   if (from === to || plainStore) {
     const lanes = fromComplex ? 2 : 1;
+    const sameStorage = src.constructor === dst.constructor;
     return (s, ss, d, ds, len) => {
+      if (sameStorage && ss === 1 && ds === 1 && len >= SET_MIN_RUN) {
+        // A contiguous run of one storage type: one block copy (overlap-safe).
+        (dst as Float64Array).set(
+          (src as Float64Array).subarray(s * lanes, (s + len) * lanes),
+          d * lanes,
+        );
+        return;
+      }
       if (lanes === 1) {
         if (ss === 1 && ds === 1) {
           for (let i = 0; i < len; i++) dst[d + i] = src[s + i]!;

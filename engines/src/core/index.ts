@@ -15,6 +15,7 @@ export * from "./local-distribution.js";
 export * from "./maps.js";
 export * from "./maps-build.js";
 export * from "./maps-local.js";
+export * from "./memo.js";
 export * from "./ndarray.js";
 export * from "./ndarray-format.js";
 export * from "./random.js";

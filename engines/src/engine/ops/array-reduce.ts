@@ -17,6 +17,7 @@ import {
   Distribution,
   finalizePartial,
   type LocalDistribution,
+  memoFor,
   type Partial,
   reduceLocal,
 } from "../../core/index.js";
@@ -71,18 +72,9 @@ export function reductionGroupOf(
   axes: readonly number[],
   targets: readonly number[],
 ): ReturnType<typeof reductionGroup> {
-  let byKey = GROUPS.get(local);
-  if (byKey === undefined) {
-    byKey = new Map();
-    GROUPS.set(local, byKey);
-  }
-  const key = `${axes.join(",")}|${targets.join(",")}`;
-  let group = byKey.get(key);
-  if (group === undefined) {
-    group = reductionGroup(local.gridShape, local.coords, axes, targets);
-    byKey.set(key, group);
-  }
-  return group;
+  return memoFor(GROUPS, local, `${axes.join(",")}|${targets.join(",")}`, () =>
+    reductionGroup(local.gridShape, local.coords, axes, targets),
+  );
 }
 
 registerOp({
@@ -125,13 +117,10 @@ registerOp({
       accumulate === undefined ? {} : { dtype: accumulate },
     );
     const result = newLocalArray(ectx, outLocal, dtype, false);
-    if (res.dtype === dtype) (result.data as Float64Array).set(res.data as Float64Array);
-    else {
-      castInto(
-        contiguousOperand(res.dtype, res.data, outLocal.localShape),
-        contiguousOperand(dtype, result.data, outLocal.localShape),
-      );
-    }
+    castInto(
+      contiguousOperand(res.dtype, res.data, outLocal.localShape),
+      contiguousOperand(dtype, result.data, outLocal.localShape),
+    );
     ectx.registry.set(newKey, result);
     return undefined;
   }),
